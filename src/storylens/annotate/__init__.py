@@ -1,0 +1,1 @@
+"""Per-article annotation: sentences and entities (spaCy), quotes, events."""

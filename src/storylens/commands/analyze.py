@@ -1,0 +1,40 @@
+"""`storylens analyze PATH... --out DIR`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..config import Config
+
+
+def analyze(
+    paths: List[Path] = typer.Argument(..., help="Files or folders to read (txt, md, html, json/jsonl, rss/atom, warc; optionally .gz)."),
+    out: Path = typer.Option(Path("storylens-out"), "--out", "-o", help="Folder for analysis.json, report.html and the database."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default OUT/storylens.sqlite)."),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="spaCy pipeline to use (name or path)."),
+    registry: Optional[Path] = typer.Option(None, "--registry", help="Actor registry YAML (aliases, merges, splits)."),
+    engine: str = typer.Option("local", "--engine", help="local, or dask for the distributed runner."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:8786)."),
+    workers: int = typer.Option(2, "--workers", help="Local Dask workers when no scheduler is given."),
+    n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes for the local engine."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write OUT/report.html."),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+):
+    """Read articles, analyse them, store them, and write analysis.json and report.html."""
+    from ..runner import run_analysis
+
+    config = Config()
+    if spacy_model:
+        config.spacy_model = spacy_model
+    if registry:
+        config.registry = str(registry)
+    config.n_process = n_process
+    code = run_analysis([str(p) for p in paths], out, db or out / "storylens.sqlite", config,
+                        engine=engine, scheduler=scheduler, workers=workers, report=report, progress=progress)
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze)

@@ -1,0 +1,40 @@
+"""Helpers shared by the listing commands."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from ..store import Store
+
+
+def open_store(db: Path) -> Store:
+    if not Path(db).exists():
+        typer.echo(f"no database at {db}", err=True)
+        raise typer.Exit(2)
+    return Store(db, readonly=True)
+
+
+def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
+    """Print rows as a table (rich), CSV or JSON."""
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in r.items()})
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(show_lines=False)
+        for c in columns:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*[", ".join(map(str, r.get(c))) if isinstance(r.get(c), list) else ("" if r.get(c) is None else str(r.get(c)))
+                        for c in columns])
+        Console().print(t)

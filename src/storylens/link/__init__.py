@@ -1,0 +1,1 @@
+"""Cross-article actor canonicalisation and the actor registry."""

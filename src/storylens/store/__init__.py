@@ -1,0 +1,4 @@
+"""SQLite store and exports."""
+from .db import Store
+
+__all__ = ["Store"]

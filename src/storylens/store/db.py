@@ -1,0 +1,264 @@
+"""The embedded SQLite store.
+
+Articles and their per-article annotations are the primary data; actors, quotes,
+events, stories, claims and framing are derived from them by the cross-article
+stages and rewritten as a whole, in one transaction, at the end of each run. A run
+killed mid-way therefore leaves either the old or the new derived tables, never a mix.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..model import (
+    Actor, Analysis, Article, Claim, ClaimStance, Contradiction, CoverageGap, Document,
+    Event, Framing, Mention, Quote, Removed, Story, SummarySentence, from_dict, to_dict,
+)
+
+SCHEMA = """
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, started REAL, finished REAL, command TEXT,
+  read INTEGER DEFAULT 0, stored INTEGER DEFAULT 0, duplicates INTEGER DEFAULT 0,
+  skipped INTEGER DEFAULT 0, status TEXT DEFAULT 'running');
+CREATE TABLE IF NOT EXISTS run_log (
+  run_id INTEGER, source_path TEXT, level TEXT, reason TEXT, at REAL);
+CREATE TABLE IF NOT EXISTS articles (
+  id TEXT PRIMARY KEY, content_hash TEXT UNIQUE, source_path TEXT, record TEXT, kind TEXT,
+  url TEXT, title TEXT, outlet TEXT, author TEXT, published TEXT,
+  text TEXT, raw TEXT, removed TEXT, duplicate_of TEXT, run_id INTEGER);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source_path);
+CREATE TABLE IF NOT EXISTS annotations (
+  article_id TEXT PRIMARY KEY REFERENCES articles(id), doc TEXT);
+CREATE TABLE IF NOT EXISTS actors (
+  id TEXT PRIMARY KEY, name TEXT, type TEXT, aliases TEXT, roles TEXT, country TEXT, code TEXT,
+  warnings TEXT, n_mentions INTEGER);
+CREATE TABLE IF NOT EXISTS mentions (
+  actor_id TEXT, article_id TEXT, start INTEGER, "end" INTEGER, text TEXT, kind TEXT);
+CREATE INDEX IF NOT EXISTS mentions_actor ON mentions(actor_id);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id);
+CREATE TABLE IF NOT EXISTS quotes (
+  id TEXT PRIMARY KEY, article_id TEXT, text TEXT, kind TEXT, start INTEGER, "end" INTEGER,
+  speaker TEXT, speaker_text TEXT, speaker_start INTEGER, speaker_end INTEGER, cue TEXT, sentence TEXT);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY, article_id TEXT, sentence TEXT, start INTEGER, "end" INTEGER, type TEXT,
+  cameo TEXT, mode TEXT, source TEXT, target TEXT, source_text TEXT, target_text TEXT, trigger TEXT,
+  location TEXT, date TEXT, date_text TEXT, reported_by TEXT, confidence REAL);
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT);
+CREATE TABLE IF NOT EXISTS story_articles (story_id TEXT, article_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS claims (
+  id TEXT PRIMARY KEY, story_id TEXT, text TEXT, article_id TEXT, start INTEGER, "end" INTEGER,
+  actors TEXT, outlets TEXT, stances TEXT);
+CREATE TABLE IF NOT EXISTS contradictions (claim_id TEXT, story_id TEXT, a TEXT, b TEXT, score REAL, reason TEXT);
+CREATE TABLE IF NOT EXISTS framing (
+  story_id TEXT, article_id TEXT, actor_id TEXT, outlet TEXT, responsibility REAL, tone REAL,
+  loaded_terms TEXT, evidence TEXT);
+CREATE TABLE IF NOT EXISTS coverage_gaps (story_id TEXT, claim_id TEXT, text TEXT, outlets TEXT, reason TEXT);
+-- small key/value state kept across runs (e.g. story centroids for stable incremental assignment)
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(article_id UNINDEXED, title, text);
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(quote_id UNINDEXED, article_id UNINDEXED, text, speaker_text);
+"""
+
+_JSON_COLS = {"removed", "aliases", "roles", "warnings", "summary", "actors", "outlets", "stances",
+              "a", "b", "loaded_terms", "evidence"}
+
+
+def _dumps(v) -> str:
+    return json.dumps(to_dict(v), ensure_ascii=False)
+
+
+class Store:
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = str(path)
+        if readonly:
+            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            self.conn.executescript(SCHEMA)
+        self.conn.row_factory = sqlite3.Row
+
+    def close(self):
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self):
+        try:
+            self.conn.execute("BEGIN")
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # ---- runs -------------------------------------------------------------
+    def start_run(self, command: str) -> int:
+        cur = self.conn.execute("INSERT INTO runs(started, command) VALUES (?, ?)", (time.time(), command))
+        self.conn.commit()
+        return cur.lastrowid
+
+    def log(self, run_id: int, source_path: str, reason: str, level: str = "skipped"):
+        self.conn.execute("INSERT INTO run_log VALUES (?, ?, ?, ?, ?)", (run_id, source_path, level, reason, time.time()))
+        self.conn.commit()
+
+    def finish_run(self, run_id: int, *, read: int, stored: int, duplicates: int, skipped: int, status: str = "done"):
+        self.conn.execute(
+            "UPDATE runs SET finished=?, read=?, stored=?, duplicates=?, skipped=?, status=? WHERE id=?",
+            (time.time(), read, stored, duplicates, skipped, status, run_id))
+        self.conn.commit()
+
+    def run_log(self, run_id: int | None = None) -> list[dict]:
+        q = "SELECT * FROM run_log" + (" WHERE run_id=?" if run_id is not None else "") + " ORDER BY at"
+        return [dict(r) for r in self.conn.execute(q, (run_id,) if run_id is not None else ())]
+
+    # ---- articles ---------------------------------------------------------
+    def has_hash(self, content_hash: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,)).fetchone() is not None
+
+    def find_by_hash(self, content_hash: str):
+        r = self.conn.execute("SELECT id, source_path, record FROM articles WHERE content_hash=?", (content_hash,)).fetchone()
+        return dict(r) if r else None
+
+    def add_documents(self, docs: Iterable[Document], run_id: int | None = None) -> int:
+        """Store articles with their per-article annotations in one transaction (one batch)."""
+        n = 0
+        with self.transaction() as c:
+            for doc in docs:
+                a = doc.article
+                cur = c.execute(
+                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (a.id, a.content_hash, a.source_path, a.record, a.kind, a.url, a.title, a.outlet, a.author,
+                     a.published, a.text, a.raw, _dumps(a.removed), a.duplicate_of, run_id))
+                if cur.rowcount == 0:
+                    continue
+                n += 1
+                c.execute("INSERT OR REPLACE INTO annotations VALUES (?, ?)", (a.id, json.dumps(_doc_payload(doc), ensure_ascii=False)))
+                c.execute("INSERT INTO articles_fts VALUES (?, ?, ?)", (a.id, a.title or "", a.text))
+        return n
+
+    def articles(self, include_duplicates: bool = True) -> list[Article]:
+        q = "SELECT * FROM articles" + ("" if include_duplicates else " WHERE duplicate_of IS NULL") + " ORDER BY source_path, record, id"
+        return [_row_article(r) for r in self.conn.execute(q)]
+
+    def article(self, article_id: str) -> Article | None:
+        r = self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return _row_article(r) if r else None
+
+    def iter_documents(self, include_duplicates: bool = False) -> Iterator[Document]:
+        """Articles with their stored per-article annotations (local entity ids)."""
+        q = ("SELECT a.*, n.doc AS doc FROM articles a LEFT JOIN annotations n ON n.article_id=a.id"
+             + ("" if include_duplicates else " WHERE a.duplicate_of IS NULL") + " ORDER BY a.source_path, a.record, a.id")
+        for r in self.conn.execute(q):
+            payload = json.loads(r["doc"]) if r["doc"] else {}
+            payload["article"] = to_dict(_row_article(r))
+            yield from_dict(Document, payload)
+
+    def minhash_corpus(self) -> Iterator[tuple[str, str]]:
+        for r in self.conn.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL"):
+            yield r["id"], r["text"]
+
+    # ---- state ------------------------------------------------------------
+    def get_state(self, key: str, default=None):
+        r = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return json.loads(r["value"]) if r else default
+
+    # ---- derived analysis -------------------------------------------------
+    def replace_analysis(self, an: Analysis, state: dict | None = None):
+        """Rewrite every derived table at once; `state` entries are saved in the same transaction."""
+        with self.transaction() as c:
+            for t in ("actors", "mentions", "quotes", "events", "stories", "story_articles", "claims",
+                      "contradictions", "framing", "coverage_gaps", "quotes_fts"):
+                c.execute(f"DELETE FROM {t}")
+            for ac in an.actors:
+                c.execute("INSERT INTO actors VALUES (?,?,?,?,?,?,?,?,?)",
+                          (ac.id, ac.name, ac.type, _dumps(ac.aliases), _dumps(ac.roles), ac.country, ac.code,
+                           _dumps(ac.warnings), len(ac.mentions)))
+                c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)",
+                              [(ac.id, m.article_id, m.start, m.end, m.text, m.kind) for m in ac.mentions])
+            for q in an.quotes:
+                c.execute("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                          (q.id, q.article_id, q.text, q.kind, q.start, q.end, q.speaker, q.speaker_text,
+                           q.speaker_start, q.speaker_end, q.cue, q.sentence))
+                c.execute("INSERT INTO quotes_fts VALUES (?,?,?,?)", (q.id, q.article_id, q.text, q.speaker_text or ""))
+            for e in an.events:
+                c.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                          (e.id, e.article_id, e.sentence, e.start, e.end, e.type, e.cameo, e.mode, e.source, e.target,
+                           e.source_text, e.target_text, e.trigger, e.location, e.date, e.date_text, e.reported_by,
+                           e.confidence))
+            for s in an.stories:
+                c.execute("INSERT INTO stories VALUES (?,?,?)", (s.id, s.title, _dumps(s.summary)))
+                c.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", [(s.id, a) for a in s.article_ids])
+            for cl in an.claims:
+                c.execute("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?)",
+                          (cl.id, cl.story_id, cl.text, cl.article_id, cl.start, cl.end, _dumps(cl.actors),
+                           _dumps(cl.outlets), _dumps(cl.stances)))
+            for x in an.contradictions:
+                c.execute("INSERT INTO contradictions VALUES (?,?,?,?,?,?)",
+                          (x.claim_id, x.story_id, _dumps(x.a), _dumps(x.b), x.score, x.reason))
+            for f in an.framing:
+                c.execute("INSERT INTO framing VALUES (?,?,?,?,?,?,?,?)",
+                          (f.story_id, f.article_id, f.actor_id, f.outlet, f.responsibility, f.tone,
+                           _dumps(f.loaded_terms), _dumps(f.evidence)))
+            for g in an.coverage_gaps:
+                c.execute("INSERT INTO coverage_gaps VALUES (?,?,?,?,?)", (g.story_id, g.claim_id, g.text, _dumps(g.outlets), g.reason))
+            for k, v in (state or {}).items():
+                c.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (k, json.dumps(v)))
+
+    def load_analysis(self) -> Analysis:
+        """The whole stored analysis as dataclasses (what analysis.json holds)."""
+        rows = lambda q: [dict(r) for r in self.conn.execute(q)]  # noqa: E731
+        an = Analysis(articles=self.articles())
+        mentions: dict[str, list[Mention]] = {}
+        for m in rows('SELECT * FROM mentions ORDER BY article_id, start'):
+            mentions.setdefault(m.pop("actor_id"), []).append(Mention(**m))
+        for r in rows("SELECT * FROM actors ORDER BY n_mentions DESC, id"):
+            r.pop("n_mentions")
+            r = _loads_cols(r)
+            an.actors.append(Actor(mentions=mentions.get(r["id"], []), **r))
+        an.quotes = [Quote(**r) for r in rows("SELECT * FROM quotes ORDER BY article_id, start")]
+        an.events = [Event(**r) for r in rows("SELECT * FROM events ORDER BY article_id, start")]
+        members: dict[str, list[str]] = {}
+        for r in rows("SELECT * FROM story_articles ORDER BY article_id"):
+            members.setdefault(r["story_id"], []).append(r["article_id"])
+        for r in rows("SELECT * FROM stories ORDER BY CAST(substr(id, 2) AS INTEGER), id"):
+            r = _loads_cols(r)
+            an.stories.append(Story(id=r["id"], title=r["title"], article_ids=members.get(r["id"], []),
+                                    summary=[SummarySentence(**s) for s in r["summary"]]))
+        for r in rows("SELECT * FROM claims ORDER BY story_id, id"):
+            r = _loads_cols(r)
+            r["stances"] = [ClaimStance(**s) for s in r["stances"]]
+            an.claims.append(Claim(**r))
+        for r in rows("SELECT * FROM contradictions"):
+            r = _loads_cols(r)
+            an.contradictions.append(Contradiction(claim_id=r["claim_id"], story_id=r["story_id"], a=ClaimStance(**r["a"]),
+                                                   b=ClaimStance(**r["b"]), score=r["score"], reason=r["reason"]))
+        for r in rows("SELECT * FROM framing ORDER BY story_id, actor_id, article_id"):
+            r = _loads_cols(r)
+            an.framing.append(from_dict(Framing, r))
+        for r in rows("SELECT * FROM coverage_gaps"):
+            an.coverage_gaps.append(CoverageGap(**_loads_cols(r)))
+        return an
+
+
+def _loads_cols(r: dict) -> dict:
+    return {k: (json.loads(v) if k in _JSON_COLS and isinstance(v, str) else v) for k, v in r.items()}
+
+
+def _row_article(r) -> Article:
+    d = {k: r[k] for k in ("id", "content_hash", "source_path", "record", "kind", "url", "title", "outlet", "author",
+                           "published", "text", "raw", "duplicate_of")}
+    d["removed"] = [Removed(**x) for x in json.loads(r["removed"] or "[]")]
+    return Article(**d)
+
+
+def _doc_payload(doc: Document) -> dict:
+    d = to_dict(doc)
+    d.pop("article", None)
+    return d

@@ -1,0 +1,53 @@
+"""Exports: analysis.json (the export contract), and per-table CSV / Parquet."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from ..model import Analysis, to_dict
+
+
+def analysis_dict(an: Analysis) -> dict:
+    d = to_dict(an)
+    for a in d["articles"]:
+        a.pop("raw", None)  # removed spans carry their own text; the raw copy stays in the store
+    return d
+
+
+def write_json(an: Analysis, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(analysis_dict(an), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def flat_rows(items) -> list[dict]:
+    """One flat row per dataclass; lists and dicts become JSON strings."""
+    rows = []
+    for it in items:
+        d = to_dict(it)
+        rows.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in d.items()})
+    return rows
+
+
+def write_csv(items, path: str | Path, fields: list[str] | None = None) -> Path:
+    rows = flat_rows(items)
+    path = Path(path)
+    fields = fields or (list(rows[0]) if rows else [])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def write_parquet(items, path: str | Path) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = flat_rows(items)
+    pq.write_table(pa.Table.from_pylist(rows), str(path))
+    return path

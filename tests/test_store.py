@@ -1,0 +1,30 @@
+from storylens.model import Analysis, Article, Document, Removed
+from storylens.store import Store
+
+
+def _doc(i, text):
+    return Document(article=Article(id=f"a{i}", source_path=f"f{i}.txt", text=text, raw=text,
+                                    removed=[Removed(0, 1, "x", "test")], content_hash=f"h{i}"))
+
+
+def test_documents_round_trip_and_rerun_adds_nothing(tmp_path):
+    st = Store(tmp_path / "db.sqlite")
+    assert st.add_documents([_doc(1, "one"), _doc(2, "two")]) == 2
+    assert st.add_documents([_doc(1, "one")]) == 0
+    docs = list(st.iter_documents())
+    assert [d.article.id for d in docs] == ["a1", "a2"]
+    assert docs[0].article.removed[0].reason == "test"
+
+
+def test_replace_analysis_is_atomic(tmp_path):
+    st = Store(tmp_path / "db.sqlite")
+    st.add_documents([_doc(1, "one")])
+
+    from storylens.model import Actor, Quote
+    st.replace_analysis(Analysis(actors=[Actor(id="x", name="X", type="PERSON")]))
+    q = Quote(id="q1", article_id="a1", text="t", kind="direct", start=0, end=1)
+    try:  # duplicate primary key fails half-way through the rewrite
+        st.replace_analysis(Analysis(actors=[], quotes=[q, q]))
+    except Exception:
+        pass
+    assert [a.id for a in st.load_analysis().actors] == ["x"]
