@@ -31,10 +31,19 @@ def annotate_document(doc: Document) -> Document:
 
 
 def process_articles(articles: Iterable[Article], config: Config | None = None, nlp=None) -> Iterator[Document]:
-    """Per-article stages over a stream of articles (spaCy in batches through nlp.pipe)."""
+    """Per-article stages over a stream of articles (spaCy in batches through nlp.pipe), in input order.
+
+    With ``config.n_process > 1`` shards of ``batch_size`` articles are parsed *and* annotated in a
+    pool of processes (storylens.scale.pool); the Documents then come back without the spaCy Doc.
+    """
     config = config or Config()
+    if config.n_process > 1 and nlp is None:
+        from .scale.pool import process_in_pool
+
+        yield from process_in_pool(articles, config, config.n_process)
+        return
     nlp = nlp or load_nlp(config.spacy_model)
-    for doc in parse(articles, nlp, batch_size=config.batch_size, n_process=config.n_process):
+    for doc in parse(articles, nlp, batch_size=config.batch_size):
         yield annotate_document(doc)
 
 
@@ -80,14 +89,22 @@ def _source_key(article: Article) -> str:
 
 
 def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
-                     on_item: Callable[[str], None] | None = None, run_id: int | None = None) -> RunSummary:
-    """Read, clean, dedupe, annotate and store new articles, one transaction per batch."""
+                     on_item: Callable[[str], None] | None = None, run_id: int | None = None,
+                     process: Callable[..., Iterator[Document]] | None = None) -> RunSummary:
+    """Read, clean, dedupe, annotate and store new articles, one transaction per batch.
+
+    ``process`` replaces :func:`process_articles` for the per-article stages (same signature); the
+    Dask runner passes one that runs them on workers, so reading, dedupe and storing stay identical.
+    """
     config = config or Config()
     summary = RunSummary()
     deduper = Deduper(config.near_duplicate_threshold)
     for aid, text in store.minhash_corpus():
         deduper.add(aid, text)
     pending_dups: list[Document] = []
+    # articles handed to the per-article stages but not stored yet: an exact copy read meanwhile
+    # must still count as a duplicate, however far the stages read ahead (nlp.pipe, Dask shards)
+    inflight: dict[str, dict] = {}
 
     def fresh_articles() -> Iterator[Article]:
         for item in read_paths(paths, max_bytes=config.max_file_bytes):
@@ -113,7 +130,7 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
                 if run_id is not None:
                     store.log(run_id, sk.source_path, sk.reason)
                 continue
-            exact = store.find_by_hash(article.content_hash)
+            exact = inflight.get(article.content_hash) or store.find_by_hash(article.content_hash)
             if exact is not None:
                 if (exact["source_path"], exact["record"]) == (article.source_path, article.record) or \
                         store.has_hash(f"{article.content_hash}@{_source_key(article)}"):
@@ -129,13 +146,17 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
                 pending_dups.append(Document(article=article))
                 continue
             deduper.add(article.id, article.text)
+            inflight[article.content_hash] = {"id": article.id, "source_path": article.source_path,
+                                              "record": article.record}
             yield article
 
     batch: list[Document] = []
-    for doc in process_articles(fresh_articles(), config):
+    for doc in (process or process_articles)(fresh_articles(), config):
         batch.append(doc)
         if len(batch) >= config.batch_size:
             summary.stored += store.add_documents(batch + pending_dups, run_id)
+            for d in batch:
+                inflight.pop(d.article.content_hash, None)
             batch, pending_dups[:] = [], []
     summary.stored += store.add_documents(batch + pending_dups, run_id)
     return summary

@@ -12,16 +12,17 @@ from .store.export import write_json
 
 
 def _progress(enabled: bool):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
 
-    return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
+    return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
+                    TextColumn("{task.fields[items]}"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[current]}"),
                     transient=False, disable=not enabled, redirect_stdout=False)
 
 
 def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, engine: str = "local",
                  scheduler: str | None = None, workers: int = 2, report: bool = True, progress: bool = True) -> int:
-    import time
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -30,22 +31,21 @@ def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, e
     summary = RunSummary()
     status = "done"
     try:
-        if engine == "dask":
-            from .scale.dask_runner import run_dask
+        from .scale.progress import ProgressTracker, input_size
 
-            summary = run_dask(paths, store, config, scheduler=scheduler, workers=workers, run_id=run_id, out=out)
-        else:
-            t0 = time.time()
-            with _progress(progress and sys.stderr.isatty()) as bar:
-                task = bar.add_task("reading", total=None, rate="", current="")
-                count = [0]
+        show = progress and sys.stderr.isatty()
+        total = input_size(paths)[1] if show else None
+        with _progress(show) as bar:
+            task = bar.add_task("reading", total=total, items="", rate="", current="")
+            on_item = ProgressTracker(bar, task, total)
+            if engine == "dask":
+                from .scale.dask_runner import run_dask
 
-                def on_item(path: str):
-                    count[0] += 1
-                    rate = count[0] / max(time.time() - t0, 1e-6)
-                    bar.update(task, advance=1, rate=f"{rate:.1f} items/s", current=Path(path).name[:40])
-
+                summary = run_dask(paths, store, config, scheduler=scheduler, workers=workers, run_id=run_id,
+                                   out=out, on_item=on_item)
+            else:
                 summary = ingest_and_store(paths, store, config, on_item=on_item, run_id=run_id)
+            on_item.finish()
         analysis = reanalyze(store, config)
         write_json(analysis, out / "analysis.json")
         if report:

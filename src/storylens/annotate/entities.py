@@ -1,21 +1,653 @@
-"""Named entities inside one article, grouped into local entities (within-document coreference)."""
+"""Actors inside one article: named-entity spans, repaired, grouped into local entities.
+
+Steps (all over the spaCy parse of ``Article.text``, so nothing outside the cleaned text
+can become an entity):
+
+1. Take PERSON/ORG/GPE/NORP/FAC spans and repair the small model's typical slips: spans
+   running over a line break or a possessive, titles inside the span, a first name split
+   off as ORG ("Yury"/ORG + "Ushakov"/PERSON), scraping artefacts that glue the next word
+   onto a name ("Putinsays"), "Putin–Zelensky" compounds, surnames mislabelled ORG/GPE.
+2. Classify each span: person, country, state actor by metonym ("the Kremlin", "Moscow
+   insists"), other organisation; adjectival demonyms and place-only cities are dropped.
+3. Group mentions: surname-only and first-name-only mentions join the one full name they
+   fit; descriptions ("the Ukrainian president", "Ukraine's leader") join the one person
+   in the article whose role and country fit.
+4. Roles from titles in apposition ("Finland's President Alexander Stubb", "Kremlin aide
+   Yury Ushakov", "Medinsky, a former culture minister"); country and CAMEO-style code from
+   the knowledge base, else from the role's country.
+"""
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..link import kb as KB
+from ..link.names import fold, name_key, translit_key
 from ..model import Document, Entity, Mention
 
-ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+_ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "dative", "csubj"}
+_LOCATIVE_PREPS = {"in", "at", "near", "from", "to", "into", "across", "around", "outside", "inside", "via",
+                   "through", "throughout", "towards", "toward", "over", "of", "like"}
+_POSS = {"'s", "’s", "'", "’"}
+_DETS = {"the", "a", "an"}
+_PRONOUN_POSS = {"his", "her", "their", "its", "our", "my", "your"}
+_ORG_WORDS = {"house", "center", "centre", "institute", "university", "party", "council", "ministry", "agency",
+              "news", "media", "service", "organization", "organisation", "company", "group", "bank", "court",
+              "bridge", "fund", "times", "post", "press", "union", "league", "forum", "foundation", "office",
+              "committee", "army", "force", "forces", "summit", "march", "project", "network", "club", "space"}
+
+
+@dataclass
+class Cand:
+    start: int          # token index
+    end: int            # token index (exclusive)
+    label: str
+    kind: str = "name"
+    code: str | None = None      # for metonyms / organisations
+    iso: str | None = None
+    target: object = None        # entity key for descriptions
+
+
+@dataclass
+class _Ent:
+    key: tuple
+    type: str
+    mentions: list = field(default_factory=list)       # (start_char, end_char, text, kind)
+    roles: list = field(default_factory=list)
+    role_keys: list = field(default_factory=list)      # (title, iso, qualifier code)
+    patrons: list = field(default_factory=list)        # (title, entity key): "his aide"
+    affiliations: list = field(default_factory=list)   # entity keys of organisations: "X of Chatham House"
+    name: str | None = None
+    country: str | None = None
+    code: str | None = None
+    first: int = 0
+
+
+# ---- step 1: spans ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset:
+    """First-name keys seen at least twice among the knowledge base's people."""
+    c = Counter(k[0] for k in KB.load_kb().persons)
+    return frozenset(k for k, n in c.items() if n >= 2)
+
+
+def _title_words() -> set:
+    return {w for t in KB.load_kb().titles for w in t.split()}
+
+
+def _is_cap(tok) -> bool:
+    t = tok.text
+    return bool(t) and t[0].isupper() and any(c.isalpha() for c in t)
+
+
+def _plain_name_token(tok) -> bool:
+    """A capitalised word that could be part of a personal name."""
+    t = tok.text
+    if not _is_cap(tok) or any(c.isdigit() for c in t) or tok.is_space:
+        return False
+    lw = t.lower()
+    kb = KB.load_kb()
+    if lw in _title_words() or lw in kb.honorifics or lw in _ORG_WORDS:
+        return False
+    if KB.country_of(t) or KB.metonym_code(t):
+        return False
+    return True
+
+
+def _raw_spans(sdoc) -> list[Cand]:
+    out = []
+    for ent in sdoc.ents:
+        if ent.label_ not in ACTOR_LABELS:
+            continue
+        s, e = ent.start, ent.end
+        # A span never crosses a line break or a possessive.
+        for i in range(s, e):
+            if "\n" in sdoc[i].text or (sdoc[i].text in _POSS and i > s) or (sdoc[i].text in "()[]" and i > s):
+                e = i
+                break
+        while s < e and (sdoc[s].lower_ in _DETS or sdoc[s].is_punct):
+            s += 1
+        while e > s and (sdoc[e - 1].is_punct or sdoc[e - 1].is_space) and sdoc[e - 1].text not in {"."}:
+            e -= 1
+        if s >= e:
+            continue
+        toks = sdoc[s:e]
+        if any(c.isdigit() for c in toks.text) or not toks[0].text[:1].isalpha() or not any(_is_cap(t) for t in toks):
+            continue
+        out.append(Cand(s, e, ent.label_))
+    return out
+
+
+def _split_titles(sdoc, cands: list[Cand]) -> list[Cand]:
+    """"President Vladimir Putin"/PERSON or "Kremlin aide Yury Ushakov"/ORG: keep the name after the title."""
+    tw = _title_words()
+    hon = KB.load_kb().honorifics
+    out = []
+    for c in cands:
+        last_title = None
+        for i in range(c.start, c.end):
+            lw = sdoc[i].lower_.rstrip(".")
+            if lw in tw or lw in hon:
+                last_title = i
+        if last_title is not None and last_title + 1 < c.end and all(_is_cap(sdoc[j]) for j in range(last_title + 1, c.end)):
+            if c.label in ("PERSON", "ORG", "FAC", "NORP", "GPE") and c.end - last_title - 1 >= 1:
+                out.append(Cand(last_title + 1, c.end, "PERSON" if c.label != "PERSON" and c.end - last_title - 1 >= 2 or c.label == "PERSON" else c.label))
+                continue
+        if last_title is not None and last_title == c.end - 1 and c.label != "PERSON":
+            # "Kremlin aide" alone: a role qualifier, not an actor mention.
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_split_names(sdoc, cands: list[Cand]) -> list[Cand]:
+    """"Yury"/ORG + "Ushakov"/PERSON → "Yury Ushakov"/PERSON (a first name split off by the model)."""
+    cands = sorted(cands, key=lambda c: c.start)
+    out: list[Cand] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (prev is not None and c.label == "PERSON" and prev.end == c.start and prev.label != "PERSON"
+                and _plain_name_token(sdoc[prev.end - 1])
+                and (translit_key(sdoc[prev.end - 1].text) in _first_names() or prev.end - prev.start == 1)):
+            c = Cand(prev.end - 1, c.end, "PERSON")
+            prev.end -= 1
+            if prev.end <= prev.start or sdoc[prev.end - 1].lower_ in _title_words():
+                out.pop()
+        out.append(c)
+    return out
+
+
+def _surname_text(sdoc, text: str, c: Cand) -> str:
+    s, e = _glued(sdoc, text, c)
+    return text[s:e].split()[-1] if text[s:e].split() else ""
+
+
+def _glued(sdoc, text: str, c: Cand) -> tuple:
+    """"Putinsays": return char offsets trimmed to "Putin" when "Putin" occurs on its own elsewhere."""
+    tok = sdoc[c.end - 1]
+    for suf in KB.load_kb().glued_suffixes:
+        if tok.text.endswith(suf) and len(tok.text) - len(suf) >= 3 and tok.text[0].isupper():
+            stem = tok.text[: -len(suf)]
+            if re.search(r"\b" + re.escape(stem) + r"\b", text):
+                return (sdoc[c.start].idx, tok.idx + len(stem))
+    return (sdoc[c.start].idx, tok.idx + len(tok.text))
+
+
+# ---- step 2/3: classification and grouping ---------------------------------------------------
+
+def _actor_like(span) -> bool:
+    """Does the place name act (subject, possessor, object of a verb) rather than locate?"""
+    root = span.root
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    if nxt is not None and nxt.text in _POSS:
+        return True
+    dep = root.dep_
+    if dep == "conj":
+        head = root.head
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        dep = head.dep_
+        if dep == "pobj":
+            return head.head.lower_ not in _LOCATIVE_PREPS
+    if dep in _ACTOR_DEPS:
+        return True
+    if dep == "pobj":
+        return root.head.lower_ in {"by", "with", "between", "against"}
+    return False
+
+
+def _person_tokens(sdoc, c: Cand) -> list:
+    hon = KB.load_kb().honorifics
+    return [t for t in sdoc[c.start:c.end] if t.lower_.rstrip(".") not in hon]
 
 
 def extract_entities(doc: Document) -> None:
-    """Fill doc.entities from the spaCy parse: one local entity per distinct name."""
-    by_name: dict[str, Entity] = {}
+    """Fill doc.entities (local ids "<article_id>:E<n>") from the spaCy parse of the cleaned text."""
+    sdoc = doc._spacy
+    text = doc.article.text
+    if sdoc is None:
+        from .nlp import load_nlp
+        from ..config import Config
+        sdoc = load_nlp(Config().spacy_model)(text)
+        doc._spacy = sdoc
     aid = doc.article.id
-    for ent in doc._spacy.ents:
-        if ent.label_ not in ACTOR_LABELS:
+    date = doc.article.published
+    kbd = KB.load_kb()
+
+    cands = _merge_split_names(sdoc, _split_titles(sdoc, _raw_spans(sdoc)))
+
+    # Surnames of the article's full names, to relabel and to find mentions the model missed.
+    full_people = [c for c in cands if c.label == "PERSON" and len(_person_tokens(sdoc, c)) >= 2]
+    surnames = {translit_key(_surname_text(sdoc, text, c)) for c in full_people}
+    surnames |= {translit_key(sdoc[c.start].text) for c in cands if c.label == "PERSON" and c.end - c.start == 1
+                 and not KB.country_of(sdoc[c.start].text) and not KB.metonym_code(sdoc[c.start].text)
+                 and sdoc[c.start].pos_ == "PROPN"}
+    surnames.discard("")
+
+    fixed: list[Cand] = []
+    for c in cands:
+        span = sdoc[c.start:c.end]
+        if c.label != "PERSON" and c.end - c.start == 1 and translit_key(span.text) in surnames \
+                and not KB.country_of(span.text) and not KB.metonym_code(span.text):
+            c.label = "PERSON"   # "Trump"/ORG, "Etyemezian"/NORP
+        if c.label == "PERSON" and (KB.country_of(span.text) or KB.metonym_code(span.text)) \
+                and translit_key(span.text) not in {translit_key(_person_tokens(sdoc, f)[-1].text) for f in full_people}:
+            c.label = "GPE"      # "Kyiv"/PERSON
+        if c.label in ("ORG", "FAC") and 2 <= c.end - c.start <= 3 and all(_plain_name_token(t) for t in span) \
+                and translit_key(span[0].text) in _first_names():
+            c.label = "PERSON"   # "Tatiana Stanovaya"/FAC
+        if c.label == "PERSON" and c.end - c.start >= 3 and translit_key(sdoc[c.start].text) not in _first_names() \
+                and translit_key(sdoc[c.start + 1].text) in _first_names():
+            c.start += 1         # "Exchequer Rachel Reeves"
+        if c.label == "PERSON" and c.end - c.start >= 2:
+            # "Zelensky Rejects": a name never starts with another person's surname.
+            first = translit_key(sdoc[c.start].text)
+            others = {translit_key(_person_tokens(sdoc, f)[-1].text) for f in full_people if f is not c}
+            if first in others and translit_key(sdoc[c.end - 1].text) not in others | {first}:
+                c.end = c.start + 1
+        if c.label in ("PERSON", "ORG", "NORP") and c.end - c.start == 3 and sdoc[c.start + 1].text in {"-", "–", "—"}:
+            a, b = sdoc[c.start].text, sdoc[c.end - 1].text
+            if translit_key(a) in surnames | _kb_surnames(a) and translit_key(b) in surnames | _kb_surnames(b):
+                fixed.append(Cand(c.start, c.start + 1, "PERSON"))
+                fixed.append(Cand(c.end - 1, c.end, "PERSON"))
+                continue
+        if c.label == "PERSON" and c.end - c.start == 1 and sdoc[c.start].pos_ not in ("PROPN", "NOUN"):
+            continue   # "Symbolically"/PERSON at the start of a sentence
+        fixed.append(c)
+    cands = fixed
+    full_people = [c for c in cands if c.label == "PERSON" and len(_person_tokens(sdoc, c)) >= 2]
+    surnames = {translit_key(_surname_text(sdoc, text, c)) for c in full_people}
+    surnames |= {translit_key(sdoc[c.start].text) for c in cands if c.label == "PERSON" and c.end - c.start == 1
+                 and not KB.country_of(sdoc[c.start].text) and not KB.metonym_code(sdoc[c.start].text)
+                 and sdoc[c.start].pos_ == "PROPN"}
+    surnames.discard("")
+
+    # Mentions the model missed: known surnames and building metonyms anywhere in the text.
+    covered = set()
+    for c in cands:
+        covered.update(range(c.start, c.end))
+    for t in sdoc:
+        if t.i in covered or not _is_cap(t):
             continue
-        key = ent.text
-        e = by_name.get(key)
-        if e is None:
-            e = by_name[key] = Entity(id=f"{aid}:E{len(by_name)}", name=ent.text, type=ent.label_)
-        e.mentions.append(Mention(aid, ent.start_char, ent.end_char, ent.text))
-    doc.entities = list(by_name.values())
+        k = translit_key(t.text)
+        if KB.country_of(t.text):
+            continue
+        if k in surnames and t.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and not (t.i + 1 < len(sdoc) and _plain_name_token(sdoc[t.i + 1])):
+            cands.append(Cand(t.i, t.i + 1, "PERSON"))
+        elif KB.metonym_code(t.text) and not KB.country_of(t.text):
+            cands.append(Cand(t.i, t.i + 1, "ORG"))
+        else:
+            for suf in kbd.glued_suffixes:
+                if t.text.endswith(suf) and translit_key(t.text[: -len(suf)]) in surnames and len(t.text) > len(suf) + 2:
+                    cands.append(Cand(t.i, t.i + 1, "PERSON"))
+                    break
+    cands.sort(key=lambda c: c.start)
+
+    # ---- classify and group ----
+    ents: dict[tuple, _Ent] = {}
+    order: list[tuple] = []
+
+    def add(key, typ, s, e, kind):
+        en = ents.get(key)
+        if en is None:
+            en = ents[key] = _Ent(key=key, type=typ, first=s)
+            order.append(key)
+        if text[s:e].strip() and not any(m[0] == s for m in en.mentions):
+            en.mentions.append((s, e, text[s:e], kind))
+        return en
+
+    # "Shanghai Cooperation Organization (SCO)": the acronym is the same organisation.
+    acronyms: dict[str, tuple] = {}
+    for c in cands:
+        if c.label in ("ORG", "FAC") and c.end + 2 < len(sdoc) and sdoc[c.end].text == "(" and sdoc[c.end + 2].text == ")":
+            acr = sdoc[c.end + 1].text
+            initials = "".join(t.text[0] for t in sdoc[c.start:c.end] if t.text[:1].isupper())
+            if acr.isupper() and len(acr) >= 2 and initials == acr:
+                acronyms[acr] = ("org", fold(sdoc[c.start:c.end].text).lower())
+
+    person_spans: list[tuple[Cand, int, int, list]] = []
+    for c in cands:
+        span = sdoc[c.start:c.end]
+        if c.label == "PERSON":
+            s, e = _glued(sdoc, text, c)
+            toks = [t for t in re.findall(r"[^\s]+", text[s:e])]
+            toks = [t for t in toks if t.lower().rstrip(".") not in kbd.honorifics]
+            if not toks:
+                continue
+            person_spans.append((c, s, e, toks))
+            continue
+        s, e = span.start_char, span.end_char
+        mc = KB.metonym_code(span.text)
+        iso = KB.country_of(span.text)
+        if c.label == "NORP":
+            # Adjectival demonyms qualify a noun ("Russian officials"); only nouns ("the Russians") act.
+            if span.root.dep_ in ("amod", "compound", "nmod") or span.root.pos_ == "ADJ" or not span.text.endswith("s"):
+                continue
+            if iso:
+                add(("country", iso), "GPE", s, e, "metonym")
+            else:
+                add(("norp", fold(span.text).lower()), "NORP", s, e, "name")
+            continue
+        if mc and (not iso or _actor_like(span)):
+            if iso and sdoc[c.start].dep_ in ("compound", "amod") and sdoc[c.start].head.lower_ in _title_words():
+                continue
+            if not iso and c.end < len(sdoc) and sdoc[c.end].lower_ in _title_words():
+                continue   # "Kremlin aide": part of a role
+            add(("state", mc), "ORG", s, e, "metonym")
+            continue
+        if iso:
+            if KB.is_country_name(span.text):
+                if span.root.dep_ in ("amod",) and span.text.lower().endswith(("ian", "ese", "ish", "ic")):
+                    continue
+                add(("country", iso), "GPE", s, e, "name")
+            elif _actor_like(span) and c.label == "GPE":
+                add(("place", fold(span.text).lower()), "GPE", s, e, "name").country = iso
+            continue
+        if c.label == "GPE":
+            if _actor_like(span):
+                add(("place", fold(span.text).lower()), "GPE", s, e, "name")
+            continue
+        # Organisations.
+        key = acronyms.get(span.text) or ("org", fold(span.text).lower())
+        en = add(key, "ORG", s, e, "name")
+        if en.code is None:
+            r = KB.lookup(span.text, date)
+            # A country word inside an organisation's name ("Carnegie Russia Eurasia Center") says little.
+            if r and r.get("type") not in ("PERSON", "GPE") and r.get("code") and (r.get("kb") is not None or len(r["code"]) > 3):
+                en.code, en.country = r["code"], r["country"]
+                if r.get("kb") is not None and not span.text.isupper():
+                    en.name = r["name"]
+
+    # People: full names first, then single words.
+    full = [p for p in person_spans if len(p[3]) >= 2]
+    single = [p for p in person_spans if len(p[3]) == 1]
+    person_keys: dict[tuple, tuple] = {}
+    for c, s, e, toks in full:
+        k = name_key(" ".join(toks))
+        # Same surname and first name, or first-name initial: one person.
+        key = None
+        for pk in person_keys:
+            if len(pk) == 2 and pk[1] == k[1] and (pk[0] == k[0] or pk[0][:1] == k[0][:1] and min(len(pk[0]), len(k[0])) == 1):
+                key = person_keys[pk]
+        key = key or ("person", k)
+        person_keys.setdefault(k, key)
+        add(key, "PERSON", s, e, "name")
+    by_surname: dict[str, set] = {}
+    by_first: dict[str, set] = {}
+    for k, key in person_keys.items():
+        if len(k) == 2:
+            by_surname.setdefault(k[1], set()).add(key)
+            by_first.setdefault(k[0], set()).add(key)
+    for c, s, e, toks in single:
+        k = translit_key(toks[0])
+        if len(by_surname.get(k, ())) == 1:
+            add(next(iter(by_surname[k])), "PERSON", s, e, "surname")
+        elif not by_surname.get(k) and len(by_first.get(k, ())) == 1:
+            add(next(iter(by_first[k])), "PERSON", s, e, "name")
+        elif not by_surname.get(k):
+            add(("person", (k,)), "PERSON", s, e, "surname")
+
+    # ---- roles, country, code ----
+    mention_owner = {}
+    for key in order:
+        for m in ents[key].mentions:
+            mention_owner[m[0]] = key
+    for key in order:
+        en = ents[key]
+        if en.type != "PERSON":
+            continue
+        for (s, e, t, kind) in en.mentions:
+            if kind != "name" and kind != "surname":
+                continue
+            span = sdoc.char_span(s, e, alignment_mode="expand")
+            if span is None:
+                continue
+            for role, title, iso, qual_code in _roles_for(sdoc, span):
+                if role not in en.roles:
+                    en.roles.append(role)
+                en.role_keys.append((title, iso, qual_code))
+            # "Putin sent his aide Vladimir Medinsky": the aide of the person named before, in the same sentence.
+            if span.start >= 2 and sdoc[span.start - 1].lower_ in _title_words() and sdoc[span.start - 2].lower_ in ("his", "her"):
+                sent_start = span.sent.start_char
+                prev = [(ms, k) for ms, k in mention_owner.items()
+                        if sent_start <= ms < s and k != key and ents[k].type == "PERSON"]
+                if prev:
+                    en.patrons.append((sdoc[span.start - 1].lower_, max(prev)[1]))
+            # "Orysia Lutsevich of Chatham House": affiliation.
+            for child in span.root.children:
+                if child.dep_ == "prep" and child.lower_ == "of" and child.i == span.end:
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            owner = next((k for k in order if ents[k].type == "ORG" and any(
+                                ms <= obj.idx < me for ms, me, _, _ in ents[k].mentions)), None)
+                            if owner is not None:
+                                en.affiliations.append(owner)
+    for key in order:
+        en = ents[key]
+        if en.type == "PERSON":
+            names = [m for m in en.mentions if m[3] == "name"] or en.mentions
+            best = max(names, key=lambda m: (len(m[2].split()), -m[0]))
+            en.name = _clean_name(best[2], text, best)
+            known = KB.person_entry(en.name, date) if len(en.name.split()) >= 2 else KB.lookup(en.name, date)
+            if known and len(en.name.split()) == 1 and date and not KB.live(known, date):
+                known = None     # a lone "Hussein" is not the king who died in 1999
+            if known and known.get("type") == "PERSON":
+                en.country, en.code = known["country"], known["code"]
+                if len(en.name.split()) == 1 and len(known["name"].split()) >= 2:
+                    en.name = known["name"]
+                stale = (not KB.live(known, date)) if date else (en.code or "")[3:6] in ("ELI", "")
+                if en.country and en.role_keys and stale and not any("former" in r.lower() for r in en.roles):
+                    # The dictionaries stop in 2014: a current title in the text beats a stale code.
+                    en.code = en.country + (KB.agent_suffix(en.role_keys[0][0]) or "GOV")
+            if en.country is None:
+                for title, iso, qual in en.role_keys:
+                    if iso:
+                        en.country = iso
+                        en.code = iso + (KB.agent_suffix(title) or "GOV")
+                        break
+                    if qual:
+                        en.country, en.code = KB.iso_of_code(qual), qual
+                        break
+        elif key[0] == "state":
+            sa = KB.state_actor(key[1])
+            en.name, en.country, en.code = sa["name"], sa["country"], sa["code"]
+        elif key[0] == "country":
+            en.name, en.country, en.code = KB.country_name(key[1]), key[1], key[1]
+        elif en.name is None:
+            en.name = max(en.mentions, key=lambda m: len(m[2]))[2]
+
+    for key in order:
+        en = ents[key]
+        for title, patron in en.patrons:
+            p = ents[patron]
+            role = f"{title} to {p.name}"
+            if role not in en.roles:
+                en.roles = [r for r in en.roles if r.lower() != title] + [role]
+            if en.country is None and p.country:
+                en.country, en.code = p.country, (p.code if p.code and len(p.code) > 3 else p.country + "GOV")
+        for org in en.affiliations:
+            if ents[org].name and ents[org].name not in en.roles:
+                en.roles.append(ents[org].name)
+
+    _descriptions(sdoc, text, ents, order, add)
+
+    # ---- emit ----
+    doc.entities = []
+    for n, key in enumerate(sorted(order, key=lambda k: min(m[0] for m in ents[k].mentions))):
+        en = ents[key]
+        mentions = sorted({m[0]: m for m in en.mentions}.values())
+        doc.entities.append(Entity(
+            id=f"{aid}:E{n}", name=en.name or mentions[0][2], type=en.type,
+            mentions=[Mention(aid, s, e, t, kind) for s, e, t, kind in mentions if text[s:e] == t],
+            roles=en.roles, country=en.country, code=en.code))
+
+
+@lru_cache(maxsize=4096)
+def _kb_surnames(word: str) -> set:
+    kb = KB.load_kb()
+    hits = [i for i in kb.phrases.get(KB.norm_phrase(word), []) if kb.entries[i][1] == "PERSON"]
+    return {translit_key(word)} if hits else set()
+
+
+def _clean_name(name: str, text: str, m) -> str:
+    name = re.sub(r"['’]s$", "", name.strip())
+    return re.sub(r"\s+", " ", name)
+
+
+# ---- roles -------------------------------------------------------------------------------------
+
+def _roles_for(sdoc, span) -> list[tuple[str, str, str | None, str | None]]:
+    """Titles in apposition to a person mention: [(role text, title, country iso, qualifier code)]."""
+    kb = KB.load_kb()
+    tw = _title_words()
+    out = []
+    # Before the name: "Finland's President", "Russian Foreign Minister", "Kremlin aide", "his aide".
+    j = span.start - 1
+    toks = []
+    while j >= 0:
+        t = sdoc[j]
+        lw = t.lower_.rstrip(".")
+        if t.is_space or (t.is_punct and t.text not in {".", "-"}):
+            break
+        if lw in tw or lw in kb.title_modifiers or t.text in _POSS or lw in {"of", "the"} and toks \
+                or KB.country_of(t.text) or KB.metonym_code(t.text) or (t.ent_type_ in ("ORG", "GPE", "NORP") and _is_cap(t)) \
+                or (lw in {"u.s", "us", "uk", "u.k"}):
+            toks.insert(0, t)
+            j -= 1
+            continue
+        break
+    while toks and toks[0].lower_ in {"of", "the"}:
+        toks.pop(0)
+    if toks and any(t.lower_.rstrip(".") in tw for t in toks):
+        out.extend(_parse_role(toks))
+    # After the name: "Medinsky, a former culture minister"; "head of UNHCR's Innovation Service".
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.lower_ in tw and child.i >= span.end:
+            sub = [t for t in child.subtree if not t.is_punct or t.text in _POSS]
+            sub = [t for t in sub if t.lower_ not in _DETS]
+            if 0 < len(sub) <= 8:
+                out.append((_role_text(sub), child.lower_, _iso_in(sub), None))
+    # The name in apposition to a title: "the administration's envoy to Lebanon, Tom Barrack".
+    if root.dep_ == "appos" and root.head.lower_ in tw and root.head.i < span.start - 1 \
+            and sdoc[span.start - 1].is_punct:
+        sub = [t for t in root.head.subtree if t.i < span.start and not (t.is_punct and t.text not in _POSS)]
+        sub = [t for t in sub if t.lower_ not in _DETS and t.lower_ not in _PRONOUN_POSS]
+        if 0 < len(sub) <= 8:
+            out.append((_role_text(sub), root.head.lower_, _iso_in(sub), None))
+    return out
+
+
+def _iso_in(toks) -> str | None:
+    for t in toks:
+        iso = KB.country_of(t.text)
+        if iso and not KB.metonym_code(t.text):
+            return iso
+    return None
+
+
+def _role_text(toks) -> str:
+    s = "".join(t.text + t.whitespace_ for t in toks).strip()
+    return re.sub(r"\s+", " ", s)
+
+
+def _parse_role(toks) -> list[tuple[str, str, str | None, str | None]]:
+    kb = KB.load_kb()
+    words = [t.lower_.rstrip(".") for t in toks]
+    # The longest title phrase among the collected words.
+    best = None
+    for a in range(len(words)):
+        for b in range(len(words), a, -1):
+            if " ".join(words[a:b]) in kb.titles and (best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+    if best is None:
+        return []
+    title = " ".join(words[best[0]:best[1]])
+    mods = [t.text.lower() for t in toks[:best[0]] if t.lower_ in kb.title_modifiers]
+    iso = None
+    qual = None
+    qual_text = None
+    for t in toks[:best[0]]:
+        if t.lower_ in kb.title_modifiers or t.text in _POSS:
+            continue
+        mc = KB.metonym_code(t.text)
+        if mc and not KB.country_of(t.text):
+            qual, qual_text = mc, t.text
+        elif KB.country_of(t.text) or t.lower_.rstrip(".") in {"u.s", "us", "uk", "u.k"}:
+            iso = iso or KB.country_of(t.text) or KB.country_of(t.text.upper())
+        elif t.ent_type_ == "ORG":
+            qual_text = (qual_text + " " + t.text) if qual_text else t.text
+    if qual_text:
+        role = f"{qual_text} {' '.join(mods + [title])}"
+    else:
+        role = KB.format_role(" ".join(mods + [title]), iso)
+    return [(role, title, iso, qual)]
+
+
+# ---- descriptions ------------------------------------------------------------------------------
+
+def _descriptions(sdoc, text, ents, order, add) -> None:
+    """"the Ukrainian president", "Ukraine's leader": a mention of the one person who fits."""
+    kb = KB.load_kb()
+    tw = _title_words()
+    covered = set()
+    for key in order:
+        if ents[key].type == "PERSON":
+            for s, e, _, _ in ents[key].mentions:
+                covered.update(range(s, e))
+    people = [ents[k] for k in order if ents[k].type == "PERSON"]
+    if not people:
+        return
+    for t in sdoc:
+        if t.lower_ not in tw or t.tag_ not in ("NN", "NNP") or t.idx in covered:
+            continue
+        nxt = sdoc[t.i + 1] if t.i + 1 < len(sdoc) else None
+        if nxt is not None and (_is_cap(nxt) and nxt.ent_type_ == "PERSON" or nxt.lower_ in tw or nxt.lower_ == "of"):
+            continue   # apposition before a name, a longer title, or "head of ..." handled elsewhere
+        if t.dep_ in ("compound", "amod"):
+            continue
+        # Left modifiers of the title noun.
+        left = []
+        j = t.i - 1
+        while j >= 0 and sdoc[j].head.i in (t.i, *(x.i for x in left)) and not sdoc[j].is_punct or (j >= 0 and sdoc[j].text in _POSS):
+            left.insert(0, sdoc[j])
+            j -= 1
+        if any(x.lower_ in _PRONOUN_POSS for x in left) or any(x.idx in covered for x in left):
+            continue
+        det = any(x.lower_ == "the" for x in left)
+        title = t.lower_
+        if len(left) >= 1 and f"{left[-1].lower_} {title}" in kb.titles:
+            title = f"{left[-1].lower_} {title}"
+        iso = None
+        qual = None
+        for x in left:
+            if x.text in _POSS or x.lower_ in _DETS or x.lower_ in kb.title_modifiers:
+                continue
+            mc = KB.metonym_code(x.text)
+            if mc and not KB.country_of(x.text):
+                qual = mc
+            elif KB.country_of(x.text) or x.lower_.rstrip(".") in {"u.s", "us"}:
+                iso = KB.country_of(x.text) or KB.country_of(x.text.upper())
+        if not (iso or qual or det):
+            continue
+        want = set(kb.title_equivalents.get(title, [title]))
+        fits = []
+        for en in people:
+            titles = {tk[0] for tk in en.role_keys}
+            if not (titles & want):
+                continue
+            if iso and en.country != iso:
+                continue
+            if qual and en.code != qual and en.country != KB.iso_of_code(qual):
+                continue
+            fits.append(en)
+        if len(fits) != 1:
+            continue
+        start_tok = next((x for x in left if x.lower_ not in _DETS), t)
+        s, e = start_tok.idx, t.idx + len(t.text)
+        fits[0].mentions.append((s, e, text[s:e], "description" if (iso or qual) else "title"))
+        covered.update(range(s, e))

@@ -1,8 +1,552 @@
-"""Political events (PLOVER / CAMEO)."""
+"""Political events (PLOVER types, CAMEO codes): who did what to whom, when and where.
+
+Method: CAMEO verb-pattern coding over the spaCy dependency parse.
+1. Triggers are verbs in the PETRARCH2 CAMEO verb dictionary (plus a few hand-written defaults and
+   patterns) and event nouns ("strikes", "talks", "sanctions") that have an actor attached.
+2. The verb's dictionary patterns are matched against the words of its own subtree; the best match gives
+   the CAMEO code, which the CAMEO→PLOVER table turns into a PLOVER type. Codes with no PLOVER type
+   (public statements, appeals) are not events.
+3. A trigger inside the argument structure of another trigger ("refused to meet", "threatened to impose
+   tariffs") is part of that event, not a second one: this keeps extra events per sentence low.
+4. Source = grammatical subject (following control and coordination, passive agents); target = the first
+   actor among the objects and prepositional arguments. Actors map to the article's local entities.
+5. Mode from the path between trigger and clause root: negation, modal/conditional (hypothetical),
+   intent governors and future auxiliaries (intended), reporting verbs and quotes (reported).
+"""
 from __future__ import annotations
 
-from ..model import Document
+from dataclasses import dataclass
+
+from ..model import Document, Event
+from .dates import resolve_date
+from .event_actors import ActorIndex, ActorRef, resolve_actor
+from .event_lexicon import Lexicon, lexicon
+
+_ARG_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acomp", "oprd", "attr", "nsubjpass",
+             "compound", "amod", "poss", "dative", "agent", "nsubj", "csubj", "advmod", "npadvmod", "appos"}
+_TARGET_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "from", "for", "into", "over",
+                 "upon", "in", "near", "between")
+_LOC_PREPS = {"in", "near", "at", "outside", "around", "across", "into", "inside", "from", "on", "towards", "toward"}
+_PLACE_PREPS = {"near", "in", "at", "outside", "around", "across", "inside", "along"}
+_MATERIAL = {"FIGHT", "ASSAULT", "COERCE", "MOBILIZE"}
+_MODE_RANK = {"negated": 4, "hypothetical": 3, "intended": 2, "reported": 1, "asserted": 0}
+
+
+@dataclass
+class Candidate:
+    tok: object
+    lemma: str
+    code: str
+    type: str
+    kind: str          # verb | noun
+    matched: bool      # a dictionary pattern (not just the verb's default) chose the code
+    extra: object = None  # particle token of a multiword verb
+
+
+def _tok_words(tok) -> tuple[str, str]:
+    return tok.lower_, tok.lemma_.lower()
+
+
+def _word_match(word: str, tok, lex: Lexicon) -> bool:
+    low, lem = _tok_words(tok)
+    if word.startswith("&"):
+        s = lex.synsets.get(word)
+        return bool(s) and (low in s or lem in s)
+    return low == word or lem == word or (low.endswith("s") and low[:-1] == word)
+
+
+def _match_seq(words: list[str], toks: list, lex: Lexicon) -> bool:
+    i = 0
+    for w in words:
+        while i < len(toks) and not _word_match(w, toks[i], lex):
+            i += 1
+        if i == len(toks):
+            return False
+        i += 1
+    return True
+
+
+def _bag(toks) -> set[str]:
+    out = set()
+    for t in toks:
+        low, lem = _tok_words(t)
+        out.add(low)
+        out.add(lem)
+        if low.endswith("s"):
+            out.add(low[:-1])
+    return out
+
+
+def _could_match(words: list[str], bag: set[str], lex: Lexicon) -> bool:
+    """Cheap order-free test before the ordered match (most patterns fail here)."""
+    for w in words:
+        if w.startswith("&"):
+            s = lex.synsets.get(w)
+            if not s or s.isdisjoint(bag):
+                return False
+        elif w not in bag:
+            return False
+    return True
+
+
+def _code_verb(tok, lemma: str, lex: Lexicon) -> tuple[str | None, bool]:
+    entries = lex.verbs.get(lemma)
+    if not entries:
+        return None, False
+    sub = [t for t in tok.subtree if t.i != tok.i and t.dep_ not in ("relcl", "advcl")]
+    post = [t for t in sub if t.i > tok.i][:25]
+    pre = [t for t in sub if t.i < tok.i][-8:]
+    # a passive's grammatical subject is its logical object: "no agreement has been reached"
+    passive = [t for c in tok.children if c.dep_ == "nsubjpass" for t in c.subtree]
+    if passive:
+        post = passive + post
+    post_bag, pre_bag = _bag(post), _bag(pre)
+    best, best_score = None, 0
+    default = None
+    for pats, dflt, own in entries:
+        if default is None:
+            default = dflt
+        for p in pats:
+            score = len(p.pre) + len(p.post)
+            if score <= best_score or not p.post:
+                # subject-only patterns (e.g. '&MILITARY *') would override a verb's own meaning
+                if not (p.pre and not p.post and not own and score > best_score):
+                    continue
+            if not (_could_match(p.post, post_bag, lex) and _could_match(p.pre, pre_bag, lex)):
+                continue
+            if _match_seq(p.post, post, lex) and _match_seq(p.pre, pre, lex):
+                best, best_score = p, score
+    if best is not None:
+        return best.code, True
+    return default, False
+
+
+def _candidate(tok, lex: Lexicon) -> Candidate | None:
+    pos = tok.pos_
+    if pos == "VERB":
+        lemma = tok.lemma_.lower()
+        if lemma not in lex.verbs and lemma not in lex.multiword:
+            return None
+        if lemma in lex.cues["speech"]:
+            return None  # reporting verbs frame events; they are not events themselves
+        extra = None
+        for c in tok.children:
+            if c.dep_ in ("prt", "prep") and lemma in lex.multiword and c.lower_ in lex.multiword[lemma]:
+                lemma2 = f"{lemma} {c.lower_}"
+                if lemma2 in lex.verbs:
+                    lemma, extra = lemma2, c
+                    break
+        code, matched = _code_verb(tok, lemma, lex)
+        if not code:
+            return None
+        pl = lex.plover_of(code)
+        if pl is None:
+            return None
+        return Candidate(tok, lemma, code, pl[0], "verb", matched, extra)
+    if pos == "NOUN":
+        lemma = tok.lemma_.lower()
+        entry = lex.nouns.get(lemma)
+        if entry is None:
+            return None
+        code, mods = entry
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod") and c.lemma_.lower() in mods:
+                code = mods[c.lemma_.lower()]
+        pl = lex.plover_of(code)
+        if pl is None:
+            return None
+        return Candidate(tok, lemma, code, pl[0], "noun", False)
+    return None
+
+
+def _governor(tok, cands: dict[int, Candidate]) -> Candidate | None:
+    """The trigger whose argument structure contains this one, if any."""
+    cur = tok
+    while cur.head.i != cur.i:
+        if cur.dep_ not in _ARG_DEPS:
+            return None
+        cur = cur.head
+        if cur.i in cands:
+            return cands[cur.i]
+    return None
+
+
+_SUBORDINATE = {"advcl", "relcl", "acl", "parataxis", "csubj"}
+_MILITARY_WORDS = {"troops", "forces", "force", "army", "military", "soldiers", "soldier", "aircraft", "jets", "tanks",
+                   "navy", "drones", "drone", "warplanes", "artillery", "militia", "militiamen", "helicopters",
+                   "guerrillas", "rebels", "fighters", "units", "brigade", "battalion", "missiles"}
+
+
+def _subordinate(tok) -> bool:
+    """Whether the trigger sits in an adverbial, relative or participial clause (background, not the news)."""
+    cur = tok
+    while cur.head.i != cur.i:
+        if cur.dep_ in _SUBORDINATE:
+            head = cur.head
+            if cur.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in cur.children):
+                return False  # "X seized a town, while Y launched strikes": two reports side by side
+            # the clause a reporting verb introduces after the fact ("..., officials said") is not background
+            return not (cur.dep_ == "parataxis" and head.pos_ == "VERB")
+        cur = cur.head
+    return False
+
+
+def _chain(tok, lex: Lexicon) -> list:
+    """Trigger and its governing words up to the clause that reports it (reporting verb excluded)."""
+    out = [tok]
+    cur = tok
+    speech = lex.cues["speech"]
+    while cur.head.i != cur.i and cur.dep_ in _ARG_DEPS | {"conj"}:
+        head = cur.head
+        if head.lemma_.lower() in speech and cur.dep_ in ("ccomp", "xcomp", "dobj", "conj"):
+            break
+        if cur.dep_ == "conj" and head.pos_ == "VERB":
+            # a coordinated verb shares auxiliaries and negation only when it has none of its own
+            if any(c.dep_ in ("aux", "nsubj", "neg") for c in cur.children):
+                break
+        out.append(head)
+        cur = head
+    return out
+
+
+def _subject(tok, lex: Lexicon):
+    cur = tok
+    for _ in range(5):
+        subs = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+        if subs:
+            # a misparse can give a verb two subjects; the nominal one nearest the verb is the real one
+            nominal = [c for c in subs if c.pos_ in ("PROPN", "NOUN", "PRON")]
+            return (nominal or subs)[-1]
+        for c in cur.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+        if cur.dep_ == "relcl":
+            return cur.head
+        if cur.dep_ in ("xcomp", "conj", "acomp", "pcomp", "advcl", "oprd") or \
+                (cur.dep_ in ("dobj", "pobj", "prep") and cur.pos_ in ("VERB", "NOUN")):
+            cur = cur.head
+            continue
+        break
+    return None
+
+
+def _passive_subject(tok):
+    for c in tok.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    return None
+
+
+def _search_actor(root, index, date, exclude: ActorRef | None, speaker, depth: int = 3):
+    """First actor in root's subtree (breadth-first, not entering relative or adverbial clauses)."""
+    frontier = [root]
+    for _ in range(depth + 1):
+        nxt = []
+        for t in frontier:
+            a = resolve_actor(t, index, date, speaker)
+            if a is not None and not _same(a, exclude):
+                return a
+            nxt.extend(c for c in t.children if c.dep_ not in ("relcl", "advcl", "acl", "parataxis", "conj", "appos", "punct")
+                       and not (c.dep_ == "prep" and c.lower_ in _PLACE_PREPS))
+        frontier = nxt
+    return None
+
+
+def _same(a: ActorRef | None, b: ActorRef | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.entity and a.entity == b.entity:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def _target(tok, index, date, source: ActorRef | None, speaker, lex: Lexicon):
+    """The first coded actor among the trigger's arguments; an uncoded one ("its troops") only if none is."""
+    found: list[ActorRef] = []
+    _targets(tok, index, date, source, speaker, lex, found, 0)
+    return next((a for a in found if a.code), found[0] if found else None)
+
+
+def _targets(tok, index, date, source, speaker, lex, found: list, _depth: int):
+    def take(a):
+        if a is not None and not any(_same(a, b) for b in found):
+            found.append(a)
+        return a is not None and a.code is not None
+
+    if tok.pos_ == "VERB" and _depth == 0:
+        ps = _passive_subject(tok)
+        if ps is not None:
+            if take(_search_actor(ps, index, date, source, speaker, 2)):
+                return
+    kids = list(tok.children)
+    for c in kids:
+        if c.dep_ in ("dobj", "dative", "attr", "oprd"):
+            if take(_search_actor(c, index, date, source, speaker, 3)):
+                return
+    for prep in _TARGET_PREPS:
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ == prep:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        if take(_search_actor(p, index, date, source, speaker, 2)):
+                            return
+    if _depth < 2:
+        for c in kids:
+            if c.dep_ in ("xcomp", "ccomp", "pcomp") and c.lemma_.lower() not in lex.cues["speech"]:
+                _targets(c, index, date, source, speaker, lex, found, _depth + 1)
+            if any(a.code for a in found):
+                return
+            if c.dep_ == "prep":
+                for p in c.children:
+                    if p.dep_ == "pcomp":
+                        _targets(p, index, date, source, speaker, lex, found, _depth + 1)
+
+
+def _noun_source(tok, index, date, speaker, lex: Lexicon):
+    for c in tok.children:
+        if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            a = resolve_actor(c, index, date, speaker)
+            if a is not None:
+                return a
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    a = resolve_actor(p, index, date, speaker)
+                    if a is not None:
+                        return a
+    head = tok.head
+    if tok.dep_ in ("dobj",) and head.pos_ == "VERB":
+        s = _subject(head, lex)
+        if s is not None:
+            return resolve_actor(s, index, date, speaker)
+    return None
+
+
+def _speech_frame(tok, lex: Lexicon, index, date):
+    """(speaker ActorRef or None, speaker text) when the trigger sits in a reporting verb's complement."""
+    speech = lex.cues["speech"]
+    cur = tok
+    while cur.head.i != cur.i:
+        head = cur.head
+        if head.lemma_.lower() in speech and cur.dep_ in ("ccomp", "xcomp", "dobj", "conj", "parataxis"):
+            s = _subject(head, lex)
+            if s is not None:
+                a = _search_actor(s, index, date, None, None, 1)
+                return a, (a.text if a else s.text)
+            return None, None
+        if head.lemma_.lower() in speech and cur.dep_ in ("nsubj",):
+            return None, None
+        cur = head
+    # "X said" after the clause: the reporting verb is the root and the event clause its ccomp (handled
+    # above) or a parataxis; "according to X"
+    for t in tok.sent:
+        if t.lower_ == "according" and t.i + 2 < t.sent.end and t.doc[t.i + 1].lower_ == "to":
+            for p in t.doc[t.i + 1].children:
+                if p.dep_ == "pobj":
+                    a = resolve_actor(p, index, date, None)
+                    return a, (a.text if a else p.text)
+    return None, None
+
+
+def _mode(tok, cand: Candidate, lex: Lexicon) -> str:
+    chain = _chain(tok, lex)
+    neg, modal, cond, intent, negverb = (lex.cues["neg"], lex.cues["modal"], lex.cues["conditional"],
+                                         lex.cues["intent"], lex.cues["negverb"])
+    negated = hypothetical = intended = False
+    for i, x in enumerate(chain):
+        for c in x.children:
+            low = c.lower_
+            if c.dep_ == "neg" or (c.dep_ == "advmod" and low in ("never",)):
+                negated = True
+            if c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in modal and low not in ("will", "shall", "'ll"):
+                hypothetical = True
+            if c.dep_ in ("aux",) and low in ("will", "shall", "'ll", "wo"):
+                intended = True
+            if c.dep_ == "mark" and low in cond:
+                hypothetical = True
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cond for m in c.children) and i > 0:
+                pass  # a condition on a governing clause does not make the complement hypothetical by itself
+            # "no meeting was agreed", "no formal agreement has been reached"
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children):
+                negated = True
+        if x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cond for m in x.children):
+            hypothetical = True
+        if i > 0:
+            lem = x.lemma_.lower()
+            if lem in negverb and chain[i - 1].dep_ in ("xcomp",):
+                negated = True
+            if lem in intent or x.lower_ in intent:
+                intended = True
+    if cand.kind == "noun" and any(d.dep_ == "det" and d.lower_ == "no" for d in tok.children):
+        negated = True
+    if negated:
+        return "negated"
+    if hypothetical:
+        return "hypothetical"
+    if intended:
+        return "intended"
+    return "asserted"
+
+
+def _military(source: ActorRef | None, tok) -> bool:
+    if tok.lemma_.lower() in ("shell", "bomb", "invade", "bombard", "airstrike", "offensive", "invasion", "seize", "capture"):
+        return True
+    if source is None:
+        return False
+    if source.code and ("MIL" in source.code[3:] or len(source.code) == 3 and source.code.isalpha()
+                        and not source.code.startswith(("IGO", "NGO"))):
+        return True
+    return any(w in _MILITARY_WORDS for w in source.text.lower().split())
+
+
+def _obligation(tok, lex: Lexicon) -> bool:
+    """The trigger's own clause carries 'must' / 'should' / 'has to'."""
+    for x in _chain(tok, lex)[:3]:
+        for c in x.children:
+            if c.dep_ == "aux" and c.lower_ in ("must", "should"):
+                return True
+    return False
+
+
+def _in_quote(doc: Document, start: int):
+    for q in doc.quotes or []:
+        if q.start <= start < q.end:
+            return q
+    return None
+
+
+def _location(tok, ents, exclude: list[ActorRef]) -> str | None:
+    sub = {t.i for t in tok.subtree}
+    for ent in ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC") or ent.root.i not in sub:
+            continue
+        if any(e is not None and e.start < ent.end_char and ent.start_char < e.end for e in exclude):
+            continue
+        # "near Kharkiv", "near the city of Kharkiv"
+        cur = ent.root
+        for _ in range(3):
+            if cur.dep_ != "pobj":
+                break
+            if cur.head.lower_ in _LOC_PREPS:
+                return ent.text
+            if cur.head.lower_ != "of":
+                break
+            cur = cur.head.head
+    return None
+
+
+def _date(tok, ents, published: str | None) -> tuple[str | None, str | None]:
+    dates = [e for e in ents if e.label_ == "DATE"]
+    if not dates:
+        return None, None
+    sub = {t.i for t in tok.subtree}
+    inside = [e for e in dates if e.root.i in sub]
+    pick = inside[0] if inside else (dates[0] if len(dates) == 1 else None)
+    if pick is None:
+        return None, None
+    return resolve_date(pick.text, published), pick.text
+
+
+def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, published: str | None):
+    cands: dict[int, Candidate] = {}
+    for t in sent:
+        c = _candidate(t, lex)
+        if c is not None:
+            cands[t.i] = c
+    out = []
+    ents = None
+    for i, c in cands.items():
+        if _governor(c.tok, cands) is not None:
+            continue
+        tok = c.tok
+        speaker, speaker_text = _speech_frame(tok, lex, index, published)
+        quote = _in_quote(doc, tok.idx)
+        if quote is not None and (quote.speaker or quote.speaker_text):
+            reported_by = quote.speaker or quote.speaker_text
+            if speaker is None and quote.speaker_text:
+                speaker = ActorRef(quote.speaker_text, quote.speaker_start or 0, quote.speaker_end or 0, quote.speaker)
+        else:
+            reported_by = (speaker.entity or speaker.text) if speaker else speaker_text
+        if c.kind == "verb":
+            s_tok = _subject(tok, lex)
+            source = None
+            if s_tok is not None:
+                source = resolve_actor(s_tok, index, published, speaker)
+                if source is None:
+                    source = _search_actor(s_tok, index, published, None, speaker, 2)
+            target = _target(tok, index, published, source, speaker, lex)
+        else:
+            source = _noun_source(tok, index, published, speaker, lex)
+            target = _target(tok, index, published, source, speaker, lex)
+        if ents is None:
+            ents = list(sent.ents)
+        location = _location(tok, ents, [source, target])
+        if target is None and location and c.type in _MATERIAL:
+            # "seized a town near Kharkiv": the place's country is what the force acted against
+            loc_tok = next((e.root for e in ents if e.text == location), None)
+            target = resolve_actor(loc_tok, index, published) if loc_tok is not None else None
+            if _same(target, source):
+                target = None
+        etype, code = c.type, c.code
+        if etype == "FIGHT" and code in ("190", "19") and not _military(source, tok):
+            # conventional military force needs an armed actor; killings and bombings by others are assaults
+            etype, code = "ASSAULT", "180"
+        if speaker is not None and _obligation(tok, lex) and not _same(speaker, source):
+            # "X said Y must do Z": X demands Z of Y (CAMEO 10)
+            etype, code = "DEMAND", "100"
+            source, target = speaker, source or target
+        if source is None and target is None and speaker is not None and etype not in _MATERIAL | {"ASSAULT"}:
+            source = speaker  # "X said no meeting was agreed": the speaker's side is the party
+        if source is None and target is None:
+            continue
+        if c.kind == "noun" and source is None:
+            continue
+        mode = _mode(tok, c, lex)
+        if etype == "DEMAND" and code == "100" and mode == "hypothetical":
+            mode = "reported"
+        if mode == "asserted" and (quote is not None or reported_by):
+            mode = "reported"
+        date, date_text = _date(tok, ents, published)
+        conf = (0.8 if c.matched else 0.6 if c.kind == "verb" else 0.5) - (0.2 if source is None else 0.0)
+        trigger = tok.text if c.extra is None else f"{tok.text} {c.extra.text}"
+        out.append((tok.i, Event(
+            id="", article_id=doc.article.id, sentence=sent.text, start=sent.start_char, end=sent.end_char,
+            type=etype, cameo=code, mode=mode,
+            source=source.entity if source else None, target=target.entity if target else None,
+            source_text=source.text if source else None, target_text=target.text if target else None,
+            trigger=trigger, location=location, date=date, date_text=date_text,
+            reported_by=reported_by if mode in ("reported", "negated", "hypothetical", "intended") and reported_by else None,
+            confidence=round(conf, 2),
+        ), source, target, _subordinate(tok), c.kind))
+    out.sort(key=lambda x: x[0])
+    # background clauses yield an event only when the sentence has no main-clause event
+    main = [x for x in out if not x[4]]
+    if main:
+        out = main
+    # a noun event repeating the type of a verb event in the same sentence is the same event
+    verb_types = {e.type for _, e, _, _, sub, kind in out if kind == "verb"}
+    out = [x for x in out if not (x[5] == "noun" and x[1].type in verb_types)]
+    return [(e, s, t) for _, e, s, t, _, _ in out]
+
+
+def code_events(doc: Document) -> list[tuple[Event, ActorRef | None, ActorRef | None]]:
+    """Events of one parsed document with the actor references (codes) behind source and target."""
+    sdoc = doc._spacy
+    if sdoc is None:
+        return []
+    lex = lexicon()
+    index = ActorIndex(doc.entities)
+    published = doc.article.published
+    out = []
+    for sent in sdoc.sents:
+        out.extend(_sentence_events(doc, sent, index, lex, published))
+    for n, (e, _, _) in enumerate(out):
+        e.id = f"{doc.article.id}:V{n}"
+    return out
 
 
 def extract_events(doc: Document) -> None:
-    doc.events = []
+    """Fill doc.events from the parse, entities and quotes of one article."""
+    doc.events = [e for e, _, _ in code_events(doc)]

@@ -1,8 +1,539 @@
-"""Quotes and their speakers."""
+"""Quotes and their speakers.
+
+Four kinds of reported speech come out of one article:
+
+- ``direct``: words inside quotation marks that stand as an utterance (set off from the
+  attribution by a comma or colon, or standing alone), and block quotes with an attribution
+  line after them ("– Ukrainian President …");
+- ``partial``: a quoted fragment woven into reported speech and governed by a cue verb;
+- ``indirect``: the clausal complement of a speech or belief verb ("Ushakov clarified that …"),
+  or the clause an "according to X" phrase attaches to;
+- ``scare``: quoted words that nobody in the sentence is reported as saying; no speaker.
+
+Attributions come from the dependency parse: a cue verb from the lexicon, its subject as the
+source and its ccomp/xcomp as the content. Speakers are resolved to local entity ids by
+:mod:`quote_speaker`.
+"""
 from __future__ import annotations
 
-from ..model import Document
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..model import Document, Quote
+from .quote_lexicon import Lexicon, lexicon
+from .quote_marks import MarkSpan, find_mark_spans
+from .quote_speaker import (
+    DEMONSTRATIVE, FIRST_SECOND, RELATIVE, EntityIndex, SpeakerSpan, resolve_speaker, speaker_phrase,
+)
+
+# An attribution line under a block quote: a dash, then a short name or description.
+# A single hyphen is left out: it starts list items and link lines far more often.
+_ATTRIBUTION_LINE = re.compile(r"^[ \t]*(?:[–—―]|--)[ \t]*(\S[^\n]{0,120}?)[ \t]*$")
+# "“…” ― Krystal Correa": a quotation with its source after a dash on the same line.
+_TRAILING_SOURCE = re.compile(r"^[ \t]*[―—–][ \t]*([A-Z][^\n.!?]{0,80}?)[ \t.]*$")
+# Transcript lines: "WALLACE: Do you really …".
+_TRANSCRIPT = re.compile(r"^[ \t\"“]*([A-Z][A-Z.'’\- ]{1,30}[A-Z])\:[ \t]+(\S[^\n]*)$", re.M)
+_SUBJECT_DEPS = ("nsubj",)
+# Verbs whose infinitival complement is the content ("urged Congress to act").
+_XCOMP_CUES = {"urge", "promise", "pledge", "vow", "threaten", "call", "ask", "demand", "warn", "propose"}
+_COMPLEMENTIZERS = {"that", "whether", "if"}
+_SENT_END = ".!?…"
+
+
+@dataclass
+class Attribution:
+    cue: object                    # spaCy Token (the verb, or "according")
+    cue_text: str
+    speaker: SpeakerSpan | None
+    content: tuple[int, int] | None
+    belief: bool = False
+    used: bool = False
+
+
+@dataclass
+class _Found:
+    kind: str
+    start: int
+    end: int
+    attribution: Attribution | None = None
+    speaker_text: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    speaker_entity: str | None = None
+    cue: str | None = None
+    mark: MarkSpan | None = None
+    inherit: bool = False          # a direct quote that may take its speaker from the quote before it
+    extra: dict = field(default_factory=dict)
 
 
 def extract_quotes(doc: Document) -> None:
-    doc.quotes = []
+    """Fill doc.quotes with every direct, partial, indirect and scare quote in the article."""
+    text = doc.article.text
+    sdoc = doc._spacy
+    if sdoc is None:
+        from ..config import Config
+        from .nlp import load_nlp
+        sdoc = doc._spacy = load_nlp(Config().spacy_model)(text)
+    lex = lexicon()
+    index = EntityIndex(doc.entities, sdoc)
+    marks = find_mark_spans(text)
+    blocks = _block_quotes(text, sdoc, index) + _transcript(text, index)
+    block_ranges = [(b.start, b.end) for b in blocks]
+    marks = [m for m in marks if not any(a <= m.start < b for a, b in block_ranges)]
+    mark_ranges = [(m.open, m.close) for m in marks]
+    attributions = _attributions(sdoc, lex, mark_ranges)
+    found: list[_Found] = list(blocks)
+    found += _classify_marks(text, sdoc, marks, attributions, lex, index)
+    found += _indirect(attributions, marks, lex)
+    _inherit_speakers(text, found)
+
+    quotes: list[Quote] = []
+    sent_starts = [s.start for s in doc.sentences]
+    for f in sorted(found, key=lambda f: (f.start, f.end)):
+        speaker_text, sp_range, entity = f.speaker_text, f.speaker_span, f.speaker_entity
+        if f.attribution is not None and f.attribution.speaker is not None and speaker_text is None:
+            sp = f.attribution.speaker
+            speaker_text, sp_range = sp.text, (sp.start, sp.end)
+            ent = resolve_speaker(sp, index, lex, text)
+            entity = ent.id if ent else None
+        if f.kind == "scare":
+            speaker_text, sp_range, entity = None, None, None
+        quotes.append(Quote(
+            id=f"{doc.article.id}:Q{len(quotes) + 1}", article_id=doc.article.id,
+            text=text[f.start:f.end], kind=f.kind, start=f.start, end=f.end,
+            speaker=entity, speaker_text=speaker_text,
+            speaker_start=sp_range[0] if sp_range else None, speaker_end=sp_range[1] if sp_range else None,
+            cue=f.cue or (f.attribution.cue_text if f.attribution else None),
+            sentence=_sentence_text(doc, sent_starts, f.start, f.end),
+        ))
+    doc.quotes = quotes
+
+
+# ---- attributions from the parse ------------------------------------------------------------
+
+def _inside(pos: int, ranges) -> bool:
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _subject(tok, depth: int = 0):
+    """The speaker token of a cue: its subject, the agent of a passive, or the subject it
+    shares with the verb it hangs from ("…, saying that", "and added that")."""
+    for c in tok.children:
+        if c.dep_ in _SUBJECT_DEPS:
+            if c.lower_ in RELATIVE and tok.dep_ == "relcl":
+                return tok.head
+            return c
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if depth < 3 and tok.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl") and tok.head is not tok:
+        head = tok.head
+        # "a statement saying …", "way of saying …": climb to the verb the noun phrase hangs from.
+        while head.pos_ not in ("VERB", "AUX") and head.head is not head and depth < 3:
+            head = head.head
+            depth += 1
+        if head.pos_ in ("VERB", "AUX"):
+            return _subject(head, depth + 1)
+    return None
+
+
+def _char_range(tokens) -> tuple[int, int] | None:
+    toks = [t for t in tokens]
+    while toks and (toks[0].is_punct or toks[0].is_space):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].is_space) and toks[-1].text not in ("”", '"', "’"):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _subtree_range(tok, strip_mark: bool = True) -> tuple[int, int] | None:
+    toks = list(tok.subtree)
+    if strip_mark:
+        # "saying only that …": a focus adverb before the complementizer is not reported content.
+        while len(toks) > 1 and toks[0].dep_ == "advmod" and toks[1].dep_ == "mark":
+            toks = toks[1:]
+        while toks and toks[0].dep_ == "mark" and toks[0].lower_ in _COMPLEMENTIZERS:
+            toks = toks[1:]
+    return _char_range(toks)
+
+
+def _outside(sent, skip) -> tuple[int, int] | None:
+    """The sentence minus an attribution phrase (the phrase at either end; the whole sentence
+    when the phrase sits in the middle)."""
+    skip_ids = {t.i for t in skip}
+    before = [t for t in sent if t.i < min(skip_ids)]
+    after = [t for t in sent if t.i > max(skip_ids)]
+    content_before = [t for t in before if not t.is_punct]
+    content_after = [t for t in after if not t.is_punct]
+    if len(content_before) >= 3 and len(content_after) <= 1:
+        return _char_range(before)
+    if len(content_after) >= 3 and len(content_before) <= 1:
+        return _char_range(after)
+    if content_before and content_after:
+        return _char_range([t for t in sent if t.i not in skip_ids])
+    return None
+
+
+def _fit(content, tok, text: str, mark_ranges):
+    """Keep reported content inside the cue's paragraph and never cut a quotation in two."""
+    if content is None:
+        return None
+    s, e = content
+    ls = text.rfind("\n", 0, tok.idx) + 1
+    le = text.find("\n", tok.idx)
+    le = len(text) if le < 0 else le
+    s, e = max(s, ls), min(e, le)
+    for a, b in mark_ranges:
+        if a < s < b:
+            s = a
+        if a < e < b:
+            e = b
+    for a, b in mark_ranges:
+        # “…”—diplomatic language for …: after a quotation, a dash opens the author's own gloss.
+        if s < b < e and text[b:b + 2].lstrip()[:1] in ("—", "–"):
+            e = b
+            break
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return (s, e) if e - s > 0 else None
+
+
+def _animate(subj, lex: Lexicon) -> bool:
+    """Whether a subject can be a source: a name, a personal pronoun, or a noun for people or
+    bodies ("sources", "the minister", "the government"), not "the data" or "his record"."""
+    if subj.pos_ in ("PROPN", "PRON") or subj.ent_type_:
+        return True
+    lemma, low = subj.lemma_.lower(), subj.lower_
+    return any(w in (lex.anonymous_heads | lex.person_roles | lex.institution_heads) for w in (lemma, low))
+
+
+def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
+    out: list[Attribution] = []
+    text = sdoc.text
+    for tok in sdoc:
+        if _inside(tok.idx, mark_ranges):
+            continue          # speech reported inside a quotation belongs to that quotation
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].lower_ == "to":
+            to = sdoc[tok.i + 1]
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            phrase = list(tok.subtree) if to in tok.subtree else [tok] + list(to.subtree)
+            content = _fit(_outside(tok.sent, phrase), tok, text, mark_ranges)
+            out.append(Attribution(tok, "according to", speaker_phrase(obj, mark_ranges), content))
+            continue
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = tok.lemma_.lower()
+        speech = lemma in lex.cue_verbs
+        belief = not speech and lemma in lex.belief_verbs
+        if not (speech or belief):
+            continue
+        subj = _subject(tok)
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and speech and lemma in _XCOMP_CUES:
+            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+        content = None
+        if comp is not None:
+            content = _subtree_range(comp)
+            if comp.i < tok.i and content is not None:
+                # "…, sources said": the complement runs up to the attribution.
+                content = _char_range([t for t in comp.subtree if t.i < tok.i])
+        elif speech and tok.dep_ == "parataxis":
+            head = tok.head
+            content = _outside(tok.sent, list(tok.subtree)) if head.i < tok.i else None
+        elif tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+            # "As X explains, <content>."
+            content = _outside(tok.sent, list(tok.subtree))
+        content = _fit(content, tok, text, mark_ranges)
+        if belief and (comp is None or subj is None):
+            continue
+        speaker = None
+        if subj is not None:
+            if subj.lower_ in FIRST_SECOND or subj.lower_ in DEMONSTRATIVE or not _animate(subj, lex):
+                continue      # the author's own voice, or a thing "showing" something
+            speaker = speaker_phrase(subj, mark_ranges)
+        cue_text = _cue_text(tok)
+        out.append(Attribution(tok, cue_text, speaker, content, belief=belief))
+    return out
+
+
+def _cue_text(tok) -> str:
+    """The cue verb with its auxiliaries and particle ("has said", "pointed out")."""
+    toks = [tok] + [c for c in tok.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and abs(c.i - tok.i) <= 3]
+    toks.sort(key=lambda t: t.i)
+    return tok.doc[toks[0].i:toks[-1].i + 1].text
+
+
+# ---- quotation marks ------------------------------------------------------------------------
+
+def _sent_bounds(sdoc, start: int, end: int) -> tuple[int, int]:
+    a = sdoc.char_span(start, start + 1, alignment_mode="expand")
+    b = sdoc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    s = a[0].sent.start_char if a is not None and len(a) else start
+    e = b[-1].sent.end_char if b is not None and len(b) else end
+    return s, e
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return a, (len(text) if b < 0 else b)
+
+
+def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[Attribution],
+                    lex: Lexicon, index: EntityIndex) -> list[_Found]:
+    out: list[_Found] = []
+    ranges = [(m.open, m.close) for m in marks]
+    for k, m in enumerate(marks):
+        span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+        toks = [t for t in span] if span is not None else []
+        words = [t for t in toks if not t.is_punct and not t.is_space]
+        has_verb = any(t.pos_ in ("VERB", "AUX") for t in toks)
+        line_start, line_end = _line_bounds(text, m.open)
+        before = text[line_start:m.open].rstrip()
+        s_start, s_end = _sent_bounds(sdoc, m.open, m.close)
+        closing_punct = text[m.start:m.close].rstrip("”»\"’ ").endswith(tuple(",.!?…"))
+        # Judged on the characters, not on the parser's sentences, which often break at quotation marks.
+        own_sentence = before == "" or re.search(r"[.!?…][”\"’)]*$", before) is not None
+        governing = _governing(m, toks, attributions)
+        adjacent = _adjacent(m, k, marks, ranges, attributions, s_start, s_end)
+        # Set off from the sentence around it: it opens the sentence, follows a colon or comma
+        # ("he said, “…”"), or ends in a comma with the attribution right after ("“…,” he said").
+        after = text[m.close:m.close + 60]
+        tail_cue = adjacent is not None and m.close <= adjacent.cue.idx <= m.close + 40 and \
+            not re.search(r"[.;:!?]", text[m.close:adjacent.cue.idx])
+        set_off = own_sentence or before.endswith((":", ",", ";", "—", "–")) or (closing_punct and tail_cue)
+        del after
+        clause_like = len(words) >= 3 and (has_verb or len(words) >= 8)
+
+        if m.single and not governing:
+            kind = "scare"
+        elif clause_like and set_off:
+            kind = "direct"
+        elif governing is not None:
+            kind = "partial"
+        elif adjacent is not None and clause_like:
+            kind = "partial"
+        elif clause_like and len(words) >= 6:
+            kind = "direct"
+        else:
+            kind = "scare"
+        if kind == "scare" and own_sentence and out and out[-1].kind == "direct" and out[-1].mark is not None \
+                and "\n" not in text[out[-1].mark.close:m.open] and m.open - out[-1].mark.close <= 80 and words:
+            kind = "direct"       # the short second part of a split quotation: “…,” she said. “The Donald.”
+        attr = governing or adjacent if kind != "scare" else None
+        trailing = _TRAILING_SOURCE.match(text[m.close:line_end]) if k + 1 >= len(marks) or \
+            marks[k + 1].open > line_end else None
+        if trailing and clause_like:
+            kind, attr = "direct", None
+        if kind == "direct" and attr is None and not trailing:
+            attr = _colon_intro(text, sdoc, m, attributions)
+        end = m.end
+        if kind != "direct":
+            # A quoted fragment does not own the sentence's full stop.
+            while end > m.start + 1 and text[end - 1] in ".,;:":
+                end -= 1
+        f = _Found(kind, m.start, end, attribution=attr, mark=m)
+        if trailing and kind == "direct":
+            a, b = m.close + trailing.start(1), m.close + trailing.end(1)
+            f.speaker_text, f.speaker_span, f.cue = text[a:b], (a, b), "―"
+            f.speaker_entity = _line_source(index, text, a, b)
+        if attr is not None:
+            attr.used = attr.used or kind == "direct"
+        f.inherit = kind == "direct" and attr is None
+        out.append(f)
+    return out
+
+
+def _governing(m: MarkSpan, toks, attributions: list[Attribution]) -> Attribution | None:
+    """An attribution whose cue is an ancestor of the quoted words (or whose content holds them)."""
+    best = None
+    for a in attributions:
+        if m.open <= a.cue.idx < m.close:
+            continue
+        if toks and any(a.cue in t.ancestors for t in toks):
+            d = min(abs(a.cue.i - t.i) for t in toks)
+            if best is None or d < best[0]:
+                best = (d, a)
+    return best[1] if best else None
+
+
+def _adjacent(m: MarkSpan, k: int, marks, ranges, attributions, s_start: int, s_end: int) -> Attribution | None:
+    """The attribution beside a quotation, in order of preference: a short clause right after it
+    ("“…,” he said"; "“…?” Clinton said." even where the parser starts a new sentence), the clause
+    between it and the quotation before it in the same paragraph ("“…,” she said. “…”"), then any
+    cue after it and before it in its sentence, with no other quotation in between."""
+    text = attributions[0].cue.doc.text if attributions else ""
+    prev_close = marks[k - 1].close if k > 0 else -1
+    next_open = marks[k + 1].open if k + 1 < len(marks) else 10 ** 12
+    line_start = text.rfind("\n", 0, m.open) + 1
+    line_end = text.find("\n", m.close)
+    line_end = len(text) if line_end < 0 else line_end
+    cands = [a for a in attributions if a.speaker is not None and not _inside(a.cue.idx, ranges)]
+
+    def pick(lo: int, hi: int, nearest_to: int, extra=lambda a: True):
+        got = [a for a in cands if lo <= a.cue.idx < hi and extra(a)]
+        return min(got, key=lambda a: abs(a.cue.idx - nearest_to)) if got else None
+
+    tight = pick(m.close, min(m.close + 40, next_open, line_end), m.close,
+                 lambda a: not re.search(r"[.!?]", text[m.close:a.cue.idx]))
+    if tight is not None:
+        return tight
+    if k > 0 and prev_close >= line_start and m.open - prev_close <= 120:
+        between = pick(prev_close, m.open, m.open)
+        if between is not None:
+            return between
+    tail = pick(m.close, min(max(s_end, m.close), next_open, line_end), m.close)
+    if tail is not None:
+        return tail
+    return pick(max(s_start, prev_close, line_start), m.open, m.open)
+
+
+def _colon_intro(text: str, sdoc, m: MarkSpan, attributions) -> Attribution | None:
+    """A quotation after a colon: at the end of the paragraph before ("Cruz continued:"), or
+    earlier in its own sentence ("… rolling out a new message: “It's about me.”")."""
+    line_start, _ = _line_bounds(text, m.open)
+    if text[line_start:m.open].strip():
+        if not text[line_start:m.open].rstrip().endswith(":"):
+            return None
+        prev = text[:m.open].rstrip()
+    else:
+        prev = text[:line_start].rstrip()
+    if not prev.endswith(":"):
+        return None
+    p_end = len(prev)
+    s_start, _ = _sent_bounds(sdoc, p_end - 1, p_end)
+    cands = [a for a in attributions if s_start <= a.cue.idx < p_end and a.speaker is not None]
+    if cands:
+        return cands[-1]
+    # No cue verb: the subject of the introducing sentence speaks ("Her answer:" has none).
+    span = sdoc.char_span(s_start, p_end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ in FIRST_SECOND or subj.lower_ in DEMONSTRATIVE:
+        return None
+    return Attribution(root, ":", speaker_phrase(subj), None)
+
+
+# ---- block quotes ---------------------------------------------------------------------------
+
+def _block_quotes(text: str, sdoc, index: EntityIndex) -> list[_Found]:
+    """A paragraph standing alone, followed by a line that starts with a dash and names a source."""
+    out: list[_Found] = []
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    nonempty = [x for x in lines if x[2].strip()]
+    for (qs, qe, qline), (as_, ae, aline) in zip(nonempty, nonempty[1:]):
+        m = _ATTRIBUTION_LINE.match(aline)
+        if not m or _ATTRIBUTION_LINE.match(qline):
+            continue
+        who = m.group(1)
+        if len(who.split()) > 12 or who.rstrip().endswith((".", "?", "!")) and len(who.split()) > 4:
+            continue
+        if len(qline.split()) < 3 or qline.lstrip().startswith(("•", "*", "·")):
+            continue
+        a, b = qs, qe
+        while a < b and text[a] in " \t“\"«":
+            a += 1
+        while b > a and text[b - 1] in " \t”\"»":
+            b -= 1
+        sp_start = as_ + m.start(1)
+        sp_end = as_ + m.end(1)
+        ent = _line_source(index, text, sp_start, sp_end)
+        out.append(_Found("direct", a, b, speaker_text=text[sp_start:sp_end], speaker_span=(sp_start, sp_end),
+                          speaker_entity=ent, cue="—"))
+    return out
+
+
+def _line_source(index: EntityIndex, text: str, a: int, b: int) -> str | None:
+    """The entity an attribution line names: a person or organisation in it; a nationality
+    inside a description ("Ukrainian analyst") is not the speaker."""
+    ents = sorted(index.covering(a, b), key=lambda x: ({"PERSON": 0, "ORG": 1, "GPE": 2}.get(x[2].type, 9), x[0]))
+    return ents[0][2].id if ents and _names_source(ents[0], text) else None
+
+
+def _transcript(text: str, index: EntityIndex) -> list[_Found]:
+    """Lines of an interview transcript, "PENCE: Well, look, …": the capitalised name speaks."""
+    out = []
+    for m in _TRANSCRIPT.finditer(text):
+        name = m.group(1).strip()
+        if len(name.split()) > 3 or len(m.group(2).split()) < 2:
+            continue
+        a, b = m.start(2), m.end(2)
+        while b > a and text[b - 1] in " \t\"”":
+            b -= 1
+        ent = _line_source(index, text, m.start(1), m.end(1))
+        if ent is None:
+            # The transcript names the surname; the article names the person in full elsewhere.
+            key = name.lower().split()[-1]
+            for _s, _e, e, _m in index.items:
+                if e.type == "PERSON" and e.name.lower().split()[-1:] == [key]:
+                    ent = e.id
+                    break
+        out.append(_Found("direct", a, b, speaker_text=name, speaker_span=(m.start(1), m.end(1)),
+                          speaker_entity=ent, cue=":"))
+    return out
+
+
+def _names_source(mention, text: str) -> bool:
+    """A nationality inside a description ("Ukrainian analyst") is not the speaker."""
+    return mention[2].type in ("PERSON", "ORG") or text[mention[0]:mention[1]] == mention[2].name
+
+
+# ---- indirect speech ------------------------------------------------------------------------
+
+def _indirect(attributions: list[Attribution], marks: list[MarkSpan], lex: Lexicon) -> list[_Found]:
+    out: list[_Found] = []
+    for a in attributions:
+        if a.content is None or a.speaker is None:
+            continue
+        s, e = a.content
+        if e - s < 8:
+            continue
+        quoted = sum(max(0, min(e, m.close) - max(s, m.open)) for m in marks)
+        if quoted >= 0.5 * (e - s):
+            continue          # the complement is a direct quotation; that quote carries this attribution
+        if a.used and quoted > 0:
+            continue
+        if any(m.open == s and re.match(r"\s*[—–;]", a.cue.doc.text[m.close:m.close + 3]) for m in marks):
+            continue          # a misparse that glues a quoted word to the author's next clause
+        out.append(_Found("indirect", s, e, attribution=a))
+    return out
+
+
+# ---- speakers carried over ------------------------------------------------------------------
+
+def _inherit_speakers(text: str, found: list[_Found]) -> None:
+    """A direct quote with no attribution of its own continues the quote before it when that
+    one sits in the same paragraph or was left open at the end of the previous one
+    ("“…,” he said. “…”")."""
+    direct = sorted((f for f in found if f.kind == "direct" and f.mark is not None), key=lambda f: f.start)
+    for prev, cur in zip(direct, direct[1:]):
+        if not cur.inherit or prev.attribution is None:
+            continue
+        between = text[prev.mark.close:cur.mark.open]
+        same_para = "\n" not in between
+        continued = prev.mark.unclosed and not between.strip()
+        if same_para and len(between) <= 200 or continued:
+            cur.attribution = prev.attribution
+            cur.inherit = False
+
+
+def _sentence_text(doc: Document, starts: list[int], start: int, end: int) -> str | None:
+    if not doc.sentences:
+        return None
+    i = max(0, bisect_right(starts, start) - 1)
+    j = max(i, bisect_right(starts, max(start, end - 1)) - 1)
+    return doc.article.text[doc.sentences[i].start:doc.sentences[j].end]

@@ -30,6 +30,13 @@ def analyze(
         config.spacy_model = spacy_model
     if registry:
         config.registry = str(registry)
+    if config.registry:
+        from ..link.registry import RegistryError, load_registry
+        try:
+            load_registry(config.registry)   # fail before any work, with the entry at fault
+        except RegistryError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2)
     config.n_process = n_process
     code = run_analysis([str(p) for p in paths], out, db or out / "storylens.sqlite", config,
                         engine=engine, scheduler=scheduler, workers=workers, report=report, progress=progress)

@@ -1,12 +1,63 @@
-"""`storylens serve`."""
+"""`storylens serve --db FILE [--host 127.0.0.1] [--port 8765] [--token T]`.
+
+Bound to 127.0.0.1 unless --host says otherwise; any host beyond the loopback interface needs
+a token (--token or STORYLENS_TOKEN), which every request must then carry.
+"""
 from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+DEFAULT_HOST = "127.0.0.1"
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve anywhere
+
+
+def bind_check(host: str, token: str | None) -> str | None:
+    """Why the server must not start with these settings, or None when it may."""
+    if not is_loopback(host) and not token:
+        return (f"refusing to listen on {host} without a token: anyone who can reach it could read the "
+                "database. Pass --token T (or set STORYLENS_TOKEN), or leave --host at 127.0.0.1.")
+    return None
+
+
+def serve(
+    db: Path = typer.Option(..., "--db", help="The storylens SQLite database (opened read-only)."),
+    host: str = typer.Option(DEFAULT_HOST, "--host", help="Interface to bind; beyond localhost a token is required."),
+    port: int = typer.Option(8765, "--port", help="TCP port."),
+    token: Optional[str] = typer.Option(None, "--token", help="Require this token on every request "
+                                        "(header X-Storylens-Token, Authorization: Bearer, or ?token=). "
+                                        "Default: $STORYLENS_TOKEN."),
+):
+    """Serve the report's views and a JSON API over a database (read-only)."""
+    token = token or os.environ.get("STORYLENS_TOKEN") or None
+    why = bind_check(host, token)
+    if why:
+        typer.echo(why, err=True)
+        raise typer.Exit(2)
+    if not db.exists():
+        typer.echo(f"no database at {db}", err=True)
+        raise typer.Exit(2)
+    import uvicorn
+
+    from ..publish.app import create_app
+
+    app = create_app(db, token=token, local_only=is_loopback(host))
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"serving {db} on http://{shown}:{port}/" + (" (token required)" if token else ""), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
 
 def register(app: typer.Typer) -> None:
-    @app.command("serve")
-    def _cmd():
-        """Not built yet."""
-        typer.echo("not built yet", err=True)
-        raise typer.Exit(2)
+    app.command("serve")(serve)

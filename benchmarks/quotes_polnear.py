@@ -1,0 +1,343 @@
+"""Quote extraction on PolNeAR (political news attribution relations, brat standoff).
+
+    .venv/bin/python benchmarks/quotes_polnear.py --data ../shared/data/polnear/data/dev [--limit N]
+
+--data takes a split folder (with text/ and attributions/), or the corpus root together with
+--split. Every relation of the first annotator (by file name) of each article is gold.
+
+Scoring:
+- content: a predicted quote (the parts of a direct quotation split by one attribution count as
+  one, as PolNeAR annotates them) (direct, partial or indirect; scare quotes are not attributions)
+  matches a gold content span when their overlap covers at least 50% of both (of the longer
+  one); gold and predictions are paired one-to-one, best overlap first. A partial quote that
+  lies inside a predicted indirect quote is the same attribution and is not counted twice.
+- content+source: a content match whose predicted source span (speaker_text, or any mention of
+  the entity the speaker resolved to) overlaps the gold source span; a gold relation with no
+  source matches a prediction with no speaker.
+- direct / indirect: gold content mostly (>= 80%) inside quotation marks is direct, the rest
+  indirect; recall is split by the gold class, precision by the predicted class (direct vs
+  partial+indirect).
+- textacy's ``direct_quotations`` runs on the same texts as a peer baseline when a separate
+  venv with textacy exists (--textacy-python, or benchmarks/.venv-textacy, or /tmp/textacy-venv).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from storylens.annotate.entities import extract_entities  # noqa: E402
+from storylens.annotate.nlp import load_nlp, parse  # noqa: E402
+from storylens.annotate.quote_marks import find_mark_spans  # noqa: E402
+from storylens.annotate.quotes import extract_quotes  # noqa: E402
+from storylens.config import Config  # noqa: E402
+from storylens.model import Article, Entity, Mention  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear" / "data"
+TEXTACY_CANDIDATES = [ROOT / "benchmarks" / ".venv-textacy" / "bin" / "python", Path("/tmp/textacy-venv/bin/python")]
+
+
+@dataclass
+class Rel:
+    content: list[tuple[int, int]]
+    source: list[tuple[int, int]]
+    cls: str = "indirect"
+
+
+@dataclass
+class Pred:
+    content: tuple[int, int]
+    sources: list[tuple[int, int]] = field(default_factory=list)
+    cls: str = "indirect"
+    has_speaker: bool = False
+
+
+def split_dir(data: Path, split: str) -> Path:
+    for cand in (data, data / split, data / "data" / split):
+        if (cand / "text").is_dir() and (cand / "attributions").is_dir():
+            return cand
+    raise SystemExit(f"no PolNeAR split under {data} (looked for text/ and attributions/)")
+
+
+def _spans(field_: str) -> list[tuple[int, int]]:
+    out = []
+    for part in field_.split(";"):
+        a, b = part.split()[-2:]
+        out.append((int(a), int(b)))
+    return out
+
+
+def read_gold(ann: Path) -> list[Rel]:
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    rels = []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label = parts[1].split(" ", 1)[0]
+            spans[parts[0]] = (label, _spans(parts[1].split(" ", 1)[1]))
+        elif line.startswith("E") and len(parts) >= 2:
+            rels.append(dict(p.split(":", 1) for p in parts[1].split() if ":" in p))
+    out = []
+    for r in rels:
+        if "Content" not in r or r["Content"] not in spans:
+            continue
+        src = spans.get(r.get("Source", ""), ("", []))[1]
+        out.append(Rel(content=spans[r["Content"]][1], source=src))
+    return out
+
+
+def quoted_mask(text: str) -> bytearray:
+    mask = bytearray(len(text))
+    for m in find_mark_spans(text):
+        if not m.single:
+            mask[m.open:m.close] = b"\x01" * (m.close - m.open)
+    return mask
+
+
+def classify(rel: Rel, text: str, mask: bytearray) -> str:
+    chars = [i for a, b in rel.content for i in range(a, b) if not text[i].isspace()]
+    if not chars:
+        return "indirect"
+    return "direct" if sum(mask[i] for i in chars) >= 0.8 * len(chars) else "indirect"
+
+
+def _len(spans) -> int:
+    return sum(b - a for a, b in spans)
+
+
+def _inter(spans, a: int, b: int) -> int:
+    return sum(max(0, min(b, y) - max(a, x)) for x, y in spans)
+
+
+def _touch(xs, ys) -> bool:
+    return any(min(b, y) > max(a, x) for a, b in xs for x, y in ys)
+
+
+def match(gold: list[Rel], preds: list[Pred]) -> list[tuple[int, int]]:
+    cands = []
+    for gi, g in enumerate(gold):
+        gl = _len(g.content)
+        for pi, p in enumerate(preds):
+            inter = _inter(g.content, *p.content)
+            if inter and inter >= 0.5 * max(gl, p.content[1] - p.content[0]):
+                cands.append((inter / max(gl, p.content[1] - p.content[0]), gi, pi))
+    cands.sort(reverse=True)
+    used_g, used_p, pairs = set(), set(), []
+    for _s, gi, pi in cands:
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        pairs.append((gi, pi))
+    return pairs
+
+
+class Tally:
+    def __init__(self):
+        self.c = {}
+
+    def add(self, key, n=1):
+        self.c[key] = self.c.get(key, 0) + n
+
+    def prf(self, tp_p, n_p, tp_r, n_r):
+        p = self.c.get(tp_p, 0) / max(1, self.c.get(n_p, 0))
+        r = self.c.get(tp_r, 0) / max(1, self.c.get(n_r, 0))
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+
+def score(docs: list[tuple[str, list[Rel], list[Pred]]], tally: Tally) -> None:
+    for _text, gold, preds in docs:
+        pairs = match(gold, preds)
+        for g in gold:
+            tally.add(f"gold:{g.cls}")
+            tally.add("gold:all")
+        for p in preds:
+            tally.add(f"pred:{p.cls}")
+            tally.add("pred:all")
+        for gi, pi in pairs:
+            g, p = gold[gi], preds[pi]
+            src_ok = (not g.source and not p.has_speaker) or (bool(g.source) and _touch(p.sources, g.source))
+            for key, ok in (("content", True), ("source", src_ok)):
+                if not ok:
+                    continue
+                tally.add(f"{key}:tp_gold:{g.cls}")
+                tally.add(f"{key}:tp_gold:all")
+                tally.add(f"{key}:tp_pred:{p.cls}")
+                tally.add(f"{key}:tp_pred:all")
+
+
+ENTITY_FAILURES = []
+
+
+def _plain_entities(doc) -> None:
+    """One entity per distinct NER name: the fallback when the entities stage fails on a text."""
+    by_name: dict[str, Entity] = {}
+    for ent in doc._spacy.ents:
+        if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+            e = by_name.setdefault(ent.text, Entity(id=f"{doc.article.id}:E{len(by_name)}", name=ent.text, type=ent.label_))
+            e.mentions.append(Mention(doc.article.id, ent.start_char, ent.end_char, ent.text))
+    doc.entities = list(by_name.values())
+
+
+def storylens_preds(texts: dict[str, str], config: Config) -> dict[str, list[Pred]]:
+    nlp = load_nlp(config.spacy_model)
+    arts = [Article(id=name, source_path=name, text=t) for name, t in texts.items()]
+    out = {}
+    for doc in parse(arts, nlp, batch_size=16):
+        try:
+            extract_entities(doc)
+        except Exception as exc:
+            ENTITY_FAILURES.append(f"{doc.article.id}: {type(exc).__name__}: {exc}")
+            _plain_entities(doc)
+        extract_quotes(doc)
+        ents = {e.id: e for e in doc.entities}
+        qs = [q for q in doc.quotes if q.kind != "scare"]
+        indirect = [(q.start, q.end) for q in qs if q.kind == "indirect"]
+        preds = []
+        last = None
+        for q in qs:
+            if q.kind == "partial" and any(a <= q.start and q.end <= b for a, b in indirect):
+                continue
+            if (last is not None and q.kind == "direct" and last.kind == "direct" and q.speaker_start is not None
+                    and (q.speaker_start, q.speaker_end) == (last.speaker_start, last.speaker_end)
+                    and q.start - last.end <= 300):
+                # The parts of one quotation split by its attribution ("“…,” he said, “…”") are one relation.
+                preds[-1].content = (preds[-1].content[0], q.end)
+                last = q
+                continue
+            last = q
+            sources = []
+            if q.speaker_start is not None:
+                sources.append((q.speaker_start, q.speaker_end))
+            if q.speaker in ents:
+                sources += [(m.start, m.end) for m in ents[q.speaker].mentions]
+            preds.append(Pred((q.start, q.end), sources, "direct" if q.kind == "direct" else "indirect",
+                              q.speaker_text is not None))
+        out[doc.article.id] = preds
+    return out
+
+
+TEXTACY_SCRIPT = r"""
+import json, sys
+import spacy
+from textacy.extract import triples
+nlp = spacy.load(sys.argv[1])
+for line in sys.stdin:
+    item = json.loads(line)
+    doc = nlp(item["text"])
+    out = []
+    try:
+        for q in triples.direct_quotations(doc):
+            out.append({"content": [q.content.start_char, q.content.end_char],
+                        "speaker": [[t.idx, t.idx + len(t)] for t in q.speaker]})
+    except Exception as exc:
+        out = {"error": f"{type(exc).__name__}: {exc}"}
+    print(json.dumps({"name": item["name"], "quotes": out}), flush=True)
+"""
+
+
+def textacy_python(arg: str | None) -> Path | None:
+    if arg:
+        return Path(arg) if Path(arg).exists() else None
+    return next((p for p in TEXTACY_CANDIDATES if p.exists()), None)
+
+
+def textacy_preds(py: Path, texts: dict[str, str], model: str) -> tuple[dict[str, list[Pred]], int]:
+    payload = "".join(json.dumps({"name": n, "text": t}) + "\n" for n, t in texts.items())
+    res = subprocess.run([str(py), "-c", TEXTACY_SCRIPT, model], input=payload, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-2000:])
+    out, errors = {}, 0
+    for line in res.stdout.splitlines():
+        item = json.loads(line)
+        if isinstance(item["quotes"], dict):
+            errors += 1
+            out[item["name"]] = []
+            continue
+        out[item["name"]] = [Pred(tuple(q["content"]), [tuple(s) for s in q["speaker"]], "direct", bool(q["speaker"]))
+                             for q in item["quotes"]]
+    return out, errors
+
+
+def report(name: str, tally: Tally) -> list[str]:
+    rows = [f"{name}", f"  {'':10s} {'metric':16s} {'P':>6s} {'R':>6s} {'F1':>6s}   (gold / predicted)"]
+    for cls in ("direct", "indirect", "all"):
+        for key, label in (("content", "content"), ("source", "content+source")):
+            p, r, f = tally.prf(f"{key}:tp_pred:{cls}", f"pred:{cls}", f"{key}:tp_gold:{cls}", f"gold:{cls}")
+            rows.append(f"  {cls:10s} {label:16s} {p:6.3f} {r:6.3f} {f:6.3f}   "
+                        f"({tally.c.get(f'gold:{cls}', 0)} / {tally.c.get(f'pred:{cls}', 0)})")
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="a PolNeAR split folder, or the corpus root with --split")
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--textacy-python", default=None, help="python of a venv with textacy (default: look for one)")
+    ap.add_argument("--no-textacy", action="store_true")
+    ap.add_argument("--spacy-model", default=None)
+    args = ap.parse_args(argv)
+
+    d = split_dir(args.data, args.split)
+    config = Config()
+    if args.spacy_model:
+        config.spacy_model = args.spacy_model
+    texts, golds = {}, {}
+    for txt in sorted((d / "text").glob("*.txt")):
+        anns = sorted((d / "attributions").glob(txt.stem + "_*.ann"))
+        if not anns:
+            continue
+        text = txt.read_text(encoding="utf-8")
+        gold = read_gold(anns[0])
+        mask = quoted_mask(text)
+        for g in gold:
+            g.cls = classify(g, text, mask)
+        texts[txt.stem], golds[txt.stem] = text, gold
+        if args.limit and len(texts) >= args.limit:
+            break
+    n_words = sum(len(t.split()) for t in texts.values())
+    print(f"PolNeAR {d} : {len(texts)} articles, {n_words} words, "
+          f"{sum(len(g) for g in golds.values())} gold attributions")
+
+    t0 = time.perf_counter()
+    preds = storylens_preds(texts, config)
+    dt = time.perf_counter() - t0
+    tally = Tally()
+    score([(texts[n], golds[n], preds[n]) for n in texts], tally)
+    print("\n".join(report(f"storylens ({dt:.1f} s, {n_words / dt:.0f} words/s incl. parsing)", tally)))
+    if ENTITY_FAILURES:
+        print(f"  (the entities stage failed on {len(ENTITY_FAILURES)} articles; plain NER entities used there; "
+              f"first: {ENTITY_FAILURES[0]})")
+
+    if args.no_textacy:
+        return 0
+    py = textacy_python(args.textacy_python)
+    if py is None:
+        print("\ntextacy baseline: skipped (no venv with textacy found; looked at "
+              + ", ".join(str(p) for p in TEXTACY_CANDIDATES) + ")")
+        return 0
+    try:
+        tpreds, errors = textacy_preds(py, texts, config.spacy_model)
+    except Exception as exc:  # the baseline is optional; its failure must not hide our figures
+        print(f"\ntextacy baseline: failed ({exc})")
+        return 0
+    ttally = Tally()
+    score([(texts[n], golds[n], tpreds.get(n, [])) for n in texts], ttally)
+    print()
+    print("\n".join(report(f"textacy.extract.triples.direct_quotations ({py}; {errors} articles raised errors)", ttally)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+#!/usr/bin/env python
+"""Throughput, memory and Dask scaling of the per-article pipeline on a synthetic corpus.
+
+Figures (each ratio is measured inside one run, since the machine is shared and absolute numbers drift):
+  1. bare spaCy nlp.pipe vs the full per-article pipeline (read JSONL → clean → dedupe → entities →
+     quotes → events → SQLite store), same model, same texts, for each --n-process value;
+  2. where the time goes in the full pipeline (one process, stage timers);
+  3. RSS of a child process streaming --rss-n articles through the full pipeline, sampled over time;
+  4. Dask: LocalCluster with 1 and 2 workers (threads_per_worker=1) on the same articles, and the
+     Dask path against the single-process run.
+
+    python benchmarks/throughput.py --n 300 --rss-n 3000 --dask
+Synthetic corpora go to benchmarks/out/ (git-ignored); nothing is committed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from storylens.config import Config  # noqa: E402
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children: robust to other load on a shared machine."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _self_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _texts(jsonl: Path) -> list[str]:
+    from storylens.clean import clean_item
+    from storylens.ingest import read_paths
+    from storylens.model import Skip
+
+    return [clean_item(it).text for it in read_paths([str(jsonl)]) if not isinstance(it, Skip)]
+
+
+def bare_spacy(texts: list[str], config: Config, n_process: int) -> float:
+    from storylens.annotate.nlp import load_nlp
+
+    nlp = load_nlp(config.spacy_model)
+    t0, c0 = time.perf_counter(), _cpu()
+    for _ in nlp.pipe(texts, batch_size=config.batch_size, n_process=n_process):
+        pass
+    return time.perf_counter() - t0, _cpu() - c0
+
+
+def full_pipeline(jsonl: Path, config: Config, workdir: Path):
+    from storylens.pipeline import ingest_and_store
+    from storylens.store import Store
+
+    db = Path(tempfile.mkdtemp(dir=workdir)) / "bench.sqlite"
+    store = Store(db)
+    t0, c0 = time.perf_counter(), _cpu()
+    summary = ingest_and_store([str(jsonl)], store, config)
+    dt, cpu = time.perf_counter() - t0, _cpu() - c0
+    store.close()
+    return dt, summary, cpu
+
+
+# ---- where the time goes ------------------------------------------------------------------------
+@contextmanager
+def _timed_stages(timers: dict):
+    import storylens.pipeline as pl
+    from storylens.clean.dedupe import Deduper
+    from storylens.store.db import Store
+
+    def wrap(name, fn):
+        def inner(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                timers[name] = timers.get(name, 0.0) + time.perf_counter() - t0
+        inner.__name__ = getattr(fn, "__name__", name)
+        return inner
+
+    saved = (pl.PER_ARTICLE_STAGES, pl.clean_item, Deduper.check, Deduper.add, Store.add_documents,
+             Store.find_by_hash)
+    pl.PER_ARTICLE_STAGES = tuple(wrap(f"stage:{f.__name__}", f) for f in saved[0])
+    pl.clean_item = wrap("clean", saved[1])
+    Deduper.check = wrap("dedupe", saved[2])
+    Deduper.add = wrap("dedupe", saved[3])
+    Store.add_documents = wrap("store", saved[4])
+    Store.find_by_hash = wrap("hash lookup", saved[5])
+    try:
+        yield
+    finally:
+        (pl.PER_ARTICLE_STAGES, pl.clean_item, Deduper.check, Deduper.add, Store.add_documents,
+         Store.find_by_hash) = saved
+
+
+def profile(jsonl: Path, config: Config, workdir: Path) -> tuple[float, dict]:
+    from storylens.ingest import read_paths
+
+    timers: dict = {}
+    t0 = time.perf_counter()
+    for _ in read_paths([str(jsonl)]):
+        pass
+    timers["read"] = time.perf_counter() - t0
+    cfg = Config(**{**config.__dict__, "n_process": 1})
+    with _timed_stages(timers):
+        total, _, _ = full_pipeline(jsonl, cfg, workdir)
+    timers["spaCy (rest)"] = total - sum(timers.values())
+    return total, timers
+
+
+# ---- memory while streaming -------------------------------------------------------------------------
+def rss_child(jsonl: str, db: str, n_process: int):
+    from storylens.pipeline import ingest_and_store
+    from storylens.store import Store
+
+    t0 = time.perf_counter()
+    s = ingest_and_store([jsonl], Store(db), Config(n_process=n_process))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "stored": s.stored, "duplicates": s.duplicates}))
+
+
+def rss_stream(jsonl: Path, workdir: Path, n_process: int, interval: float = 1.0):
+    import psutil
+
+    db = Path(tempfile.mkdtemp(dir=workdir)) / "rss.sqlite"
+    cmd = [sys.executable, __file__, "--rss-child", str(jsonl), "--db", str(db), "--n-process", str(n_process)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    samples = []
+    t0 = time.time()
+    while proc.poll() is None:
+        try:
+            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            samples.append((time.time() - t0, rss))
+        except psutil.Error:
+            pass
+        time.sleep(interval)
+    out = proc.stdout.read()
+    result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    return samples, result
+
+
+# ---- Dask ---------------------------------------------------------------------------------------------
+def dask_run(jsonl: Path, config: Config, workdir: Path, workers: int, shard_size: int):
+    from storylens.scale.dask_runner import DaskStats, close_client, make_client, run_dask
+    from storylens.store import Store
+
+    t0 = time.perf_counter()
+    client = make_client(workers=workers)
+    client.run(lambda: __import__("storylens.annotate.nlp", fromlist=["load_nlp"]).load_nlp(config.spacy_model))
+    startup = time.perf_counter() - t0
+    try:
+        d = Path(tempfile.mkdtemp(dir=workdir))
+        store = Store(d / "dask.sqlite")
+        stats = DaskStats()
+        w0, c0 = client.run(_self_cpu), _self_cpu()
+        t0 = time.perf_counter()
+        summary = run_dask([str(jsonl)], store, config, run_id=1, out=d, client=client, shard_size=shard_size,
+                           stats=stats)
+        dt = time.perf_counter() - t0
+        w1, c1 = client.run(_self_cpu), _self_cpu()
+        cpu = {"client": c1 - c0, "workers": sum(w1[k] - w0[k] for k in w1)}
+        store.close()
+    finally:
+        close_client(client)
+    return startup, dt, summary, stats, cpu
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="storylens per-article throughput benchmark")
+    ap.add_argument("--n", type=int, default=300, help="articles for the throughput and Dask runs")
+    ap.add_argument("--words", type=int, default=700)
+    ap.add_argument("--n-process", type=int, nargs="+", default=[1, 2], help="spaCy processes to compare")
+    ap.add_argument("--repeat", type=int, default=1, help="alternate bare/full this many times")
+    ap.add_argument("--profile", action="store_true", help="time each stage (one process)")
+    ap.add_argument("--rss-n", type=int, default=0, help="articles to stream for the RSS curve (0: skip)")
+    ap.add_argument("--rss-n-process", type=int, default=1)
+    ap.add_argument("--dask", action="store_true", help="LocalCluster 1 vs 2 workers")
+    ap.add_argument("--shard-size", type=int, default=32)
+    ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--rss-child", help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.rss_child:
+        return rss_child(a.rss_child, a.db, a.n_process[0])
+
+    from synth_corpus import write_corpus
+
+    a.workdir.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    print(f"# storylens throughput — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"{os.cpu_count()} CPUs, model {config.spacy_model}, batch_size {config.batch_size}")
+    print(f"command: python benchmarks/throughput.py {' '.join(argv if argv is not None else sys.argv[1:])}")
+    jsonl = write_corpus(a.workdir / f"synth-{a.n}-{a.words}.jsonl", a.n, a.words, seed=1)
+    texts = _texts(jsonl)
+    words = sum(len(t.split()) for t in texts) / max(len(texts), 1)
+    print(f"\ncorpus: {len(texts)} synthetic articles, {words:.0f} words on average\n")
+
+    from storylens.annotate.nlp import load_nlp
+    load_nlp(config.spacy_model)  # load outside the timings
+    print(f"load average before: {os.getloadavg()[0]:.1f}\n")
+    print("| n_process | bare spaCy art/s (wall) | full pipeline art/s (wall) | full / bare (wall) "
+          "| bare CPU ms/art | full CPU ms/art | full / bare (per CPU-second) | stored | duplicates |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    n = len(texts)
+    for npr in a.n_process:
+        cfg = Config(n_process=npr)
+        bare, full = [], []
+        for _ in range(a.repeat):
+            bare.append(bare_spacy(texts, cfg, npr))
+            dt, summary, cpu = full_pipeline(jsonl, cfg, a.workdir)
+            full.append((dt, cpu))
+        (bw, bc), (fw, fc) = min(bare), min(full)
+        print(f"| {npr} | {n / bw:.1f} | {n / fw:.1f} | {bw / fw:.2f} | {1000 * bc / n:.0f} | {1000 * fc / n:.0f} "
+              f"| {bc / fc:.2f} | {summary.stored} | {summary.duplicates} |", flush=True)
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+    if a.profile:
+        total, timers = profile(jsonl, config, a.workdir)
+        print(f"\nwhere the time goes (one process, {len(texts)} articles, {total:.1f} s, "
+              f"{len(texts) / total:.1f} art/s):\n")
+        print("| part | seconds | share | ms/article |")
+        print("|---|---|---|---|")
+        for k, v in sorted(timers.items(), key=lambda kv: -kv[1]):
+            print(f"| {k} | {v:.2f} | {100 * v / total:.1f}% | {1000 * v / len(texts):.1f} |")
+
+    if a.dask:
+        from storylens.pipeline import ingest_and_store  # noqa: F401  (import cost outside the timings)
+        c0 = _self_cpu()
+        single, _, _ = full_pipeline(jsonl, Config(n_process=1), a.workdir)
+        single_cpu = _self_cpu() - c0
+        print(f"\nDask LocalCluster (threads_per_worker=1, shard size {a.shard_size}), {n} articles "
+              f"(load average {os.getloadavg()[0]:.1f}):\n")
+        print("| run | cluster start s | run s (wall) | art/s (wall) | CPU ms/art (client + workers) |")
+        print("|---|---|---|---|---|")
+        print(f"| single process, n_process=1 | – | {single:.1f} | {n / single:.1f} | {1000 * single_cpu / n:.0f} |")
+        times, cpus = {}, {}
+        for w in (1, 2):
+            startup, dt, summary, stats, cpu = dask_run(jsonl, config, a.workdir, w, a.shard_size)
+            times[w], cpus[w] = dt, cpu["client"] + cpu["workers"]
+            print(f"| dask, {w} worker(s) | {startup:.1f} | {dt:.1f} | {n / dt:.1f} | "
+                  f"{1000 * cpus[w] / n:.0f} ({1000 * cpu['client'] / n:.0f} + {1000 * cpu['workers'] / n:.0f}) |",
+                  flush=True)
+        print(f"\nspeed-up 1 → 2 workers (wall): {times[1] / times[2]:.2f}×; Dask / single-process wall time: "
+              f"{times[1] / single:.2f} (1 worker), {times[2] / single:.2f} (2 workers); "
+              f"CPU per article, Dask / single process: {cpus[1] / single_cpu:.2f} (1 worker), "
+              f"{cpus[2] / single_cpu:.2f} (2 workers)")
+
+    if a.rss_n:
+        big = write_corpus(a.workdir / f"synth-{a.rss_n}-{a.words}.jsonl", a.rss_n, a.words, seed=2)
+        samples, result = rss_stream(big, a.workdir, a.rss_n_process)
+        if samples:
+            peak = max(r for _, r in samples)
+            dur = samples[-1][0]
+            print(f"\nRSS streaming {a.rss_n} articles (n_process={a.rss_n_process}, process + children): "
+                  f"peak {peak / 2**20:.0f} MiB over {dur:.0f} s; {result}\n")
+            print("| elapsed | RSS MiB |")
+            print("|---|---|")
+            step = max(1, len(samples) // 12)
+            for t, r in samples[::step] + [samples[-1]]:
+                print(f"| {t:.0f} s | {r / 2**20:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Build the compact event-coding data files under src/storylens/data/events/.
+
+Sources (read from ../shared/data, never copied whole):
+- ../shared/data/plover-gsr/CAMEO2PLOVER-2021.txt  (PLOVER manual draft 0.8, CC BY-SA 4.0)
+    -> cameo_plover.tsv: CAMEO code -> PLOVER event type, mode, context
+- ../shared/data/petrarch2/dictionaries/CAMEO.2.0.txt  (PETRARCH2 CAMEO verb dictionary, MIT, OEDA 2015)
+    -> verbs.json: verb lemma -> verb block (default CAMEO code + phrase patterns), synonym sets
+- ../shared/data/petrarch2/dictionaries/Phoenix.Countries.actors.txt and Phoenix.International.actors.txt
+  (Phoenix actor dictionaries, MIT, OEDA 2014)
+    -> countries.tsv: country name / adjective / capital -> ISO-3166 alpha-3; igo.tsv: organisation -> code
+
+Run: .venv/bin/python scripts/build_event_data.py
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+OUT = ROOT / "src" / "storylens" / "data" / "events"
+
+# The 2021 table still uses the older category names; the PLOVER 18-type set (as in the gold records)
+# renamed REQUEST to DEMAND and split ACCUSE into INVESTIGATE and DISAPPROVE, and codes conventional
+# military force (CAMEO 19x) as FIGHT.
+RENAME = {"REQUEST": "DEMAND"}
+PLOVER_TYPES = ["AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "INVESTIGATE",
+                "DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE",
+                "ASSAULT", "FIGHT"]
+
+
+def build_cameo_plover() -> dict[str, tuple[str, str, str, str]]:
+    table = {}
+    for line in (SHARED / "plover-gsr" / "CAMEO2PLOVER-2021.txt").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(\d{3,4}):\s*([A-Z]+)\s*,([^,#]*),?([^#]*)#?(.*)$", line)
+        if not m:
+            continue
+        code, typ, mode, ctx, desc = (x.strip() for x in m.groups())
+        typ = RENAME.get(typ, typ)
+        if typ == "ACCUSE":
+            typ = "INVESTIGATE" if mode == "investigate" else "DISAPPROVE"
+        if code.startswith("19") and typ == "ASSAULT":
+            typ = "FIGHT"
+        assert typ in PLOVER_TYPES, (code, typ)
+        table[code] = (typ, mode, ctx, desc)
+    return table
+
+
+def _code(raw: str) -> str | None:
+    """'[042:043]' -> '042'; '[:173]' -> '173'; '[---]' -> None."""
+    parts = [p.strip() for p in raw.strip("[] ").split(":")]
+    for p in parts:
+        if re.fullmatch(r"\d{2,4}", p):
+            return p
+    return None
+
+
+def _pattern_words(text: str) -> list[str]:
+    """Pattern side -> lowercase words; '&SET' kept as a synset reference; markers dropped."""
+    words = []
+    for tok in re.split(r"[\s{}()]+", text):
+        tok = tok.strip()
+        if not tok or tok in {"$", "+", "^", "%", "*"} or tok.startswith("#"):
+            continue
+        tok = tok.rstrip("_").replace("_", " ").lower()
+        if tok:
+            words.extend(tok.split(" ") if not tok.startswith("&") else [tok])
+    return words
+
+
+def build_verbs() -> dict:
+    lines = (SHARED / "petrarch2" / "dictionaries" / "CAMEO.2.0.txt").read_text(encoding="latin-1").splitlines()
+    synsets: dict[str, list[str]] = {}
+    blocks: list[dict] = []
+    verbs: dict[str, list] = {}
+    cur_set = None
+    in_verbs = False
+    for raw in lines:
+        line = raw.split("#", 1)[0].rstrip() if not raw.startswith("#") else ""
+        if "VERB PATTERNS" in raw:
+            in_verbs = True
+            continue
+        if not line.strip():
+            continue
+        if not in_verbs:
+            if line.startswith("&"):
+                cur_set = line.strip().lower()
+                synsets[cur_set] = []
+            elif line.startswith("+") and cur_set:
+                synsets[cur_set].append(line[1:].strip().rstrip("_").replace("_", " ").lower())
+            continue
+        m = re.match(r"^---\s+(\S+)\s+(\[[^\]]*\])\s+---", line)
+        if m:
+            blocks.append({"head": m.group(1).lower(), "code": _code(m.group(2)), "patterns": []})
+            continue
+        if not blocks:
+            continue
+        blk = blocks[-1]
+        if line.startswith("-"):
+            m = re.match(r"^-\s*(.*?)\s*(\[[^\]]*\])\s*$", line)
+            if not m or "*" not in m.group(1):
+                continue
+            code = _code(m.group(2))
+            if code is None:
+                continue
+            pre, post = m.group(1).split("*", 1)
+            blk["patterns"].append([_pattern_words(pre), _pattern_words(post), code])
+            continue
+        # a verb line: WORD {irregular forms} [own code]; '+' marks multiword forms
+        m = re.match(r"^\+?([A-Z][A-Z_\-']*)\s*(\{[^}]*\})?\s*(\[[^\]]*\])?", line.strip())
+        if not m:
+            continue
+        word = m.group(1).rstrip("_").replace("_", " ").lower()
+        own = _code(m.group(3)) if m.group(3) else None
+        verbs.setdefault(word, []).append([len(blocks) - 1, own])
+    return {"synsets": synsets, "blocks": blocks, "verbs": verbs}
+
+
+def _alias(s: str) -> str:
+    return s.strip().lstrip("+").rstrip("_ ").replace("_", " ").lower()
+
+
+def build_countries() -> dict[str, str]:
+    """Country-level entries only: the header name, its '+' aliases and its final undated code."""
+    text = (SHARED / "petrarch2" / "dictionaries" / "Phoenix.Countries.actors.txt").read_text(encoding="latin-1")
+    out: dict[str, str] = {}
+    names: list[str] = []
+    code = None
+
+    def flush():
+        if code and len(code) == 3:
+            for n in names:
+                if n and n not in out:
+                    out[n] = code
+
+    for raw in text.splitlines():
+        if raw.startswith("#") or not raw.strip():
+            continue
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        if line.startswith("\t") or line.startswith(" "):
+            for c in re.findall(r"\[([A-Z]{3,})(?:\s+[<>]?[\d\-]*)?\]", line):
+                if re.search(r"\[" + c + r"\s*(>\d+)?\]", line) or re.search(r"\[" + c + r"\]", line):
+                    code = c
+            continue
+        if line.startswith("+"):
+            names.append(_alias(line))
+            continue
+        flush()
+        m = re.match(r"^(\S[^\[]*?)\s*(\[([A-Z]+)\])?\s*$", line)
+        names = [_alias(m.group(1))] if m else []
+        code = m.group(3) if m and m.group(3) else None
+        # only country blocks have a 3-letter code; person/office entries carry longer codes
+    flush()
+    return {k: v for k, v in out.items() if len(k) > 1}
+
+
+def build_igo() -> dict[str, str]:
+    text = (SHARED / "petrarch2" / "dictionaries" / "Phoenix.International.actors.txt").read_text(encoding="latin-1")
+    out: dict[str, str] = {}
+    pending: list[str] = []
+    for raw in text.splitlines():
+        if raw.startswith("#") or not raw.strip():
+            continue
+        line = raw.split("#", 1)[0].rstrip()
+        m = re.search(r"\[([A-Z]{3,})[^\]]*\]", line)
+        if line.startswith("+"):
+            pending.append(_alias(line))
+        elif not line.startswith(("\t", " ")):
+            pending = [_alias(line.split("[")[0])]
+        if m:
+            code = m.group(1)
+            if code[:3] in {"IGO", "NGO", "IMG", "MNC"} and not re.search(r"\d{6}", line):
+                for n in pending:
+                    if n and n not in out and len(n.split()) <= 8:
+                        out[n] = code[:6]
+            pending = []
+    return out
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    cp = build_cameo_plover()
+    with (OUT / "cameo_plover.tsv").open("w", encoding="utf-8") as f:
+        f.write("# CAMEO code -> PLOVER type, mode, context. From ../shared/data/plover-gsr/CAMEO2PLOVER-2021.txt\n")
+        f.write("# (PLOVER manual draft 0.8, Open Event Data Alliance, CC BY-SA 4.0); built by scripts/build_event_data.py\n")
+        for code, (typ, mode, ctx, desc) in sorted(cp.items()):
+            f.write(f"{code}\t{typ}\t{mode}\t{ctx}\t{desc}\n")
+    verbs = build_verbs()
+    verbs["_source"] = ("PETRARCH2 CAMEO.2.0.txt verb dictionary (github.com/openeventdata/petrarch2, MIT, "
+                        "Open Event Data Alliance 2015); built by scripts/build_event_data.py")
+    (OUT / "verbs.json").write_text(json.dumps(verbs, separators=(",", ":")), encoding="utf-8")
+    countries = build_countries()
+    with (OUT / "countries.tsv").open("w", encoding="utf-8") as f:
+        f.write("# name/adjective/city -> ISO-3166 alpha-3. From Phoenix.Countries.actors.txt (PETRARCH2, MIT, OEDA 2014)\n")
+        for k, v in sorted(countries.items()):
+            f.write(f"{k}\t{v}\n")
+    igo = build_igo()
+    with (OUT / "igo.tsv").open("w", encoding="utf-8") as f:
+        f.write("# organisation -> CAMEO code. From Phoenix.International.actors.txt (PETRARCH2, MIT, OEDA 2014)\n")
+        for k, v in sorted(igo.items()):
+            f.write(f"{k}\t{v}\n")
+    print(f"cameo_plover {len(cp)}, verb blocks {len(verbs['blocks'])}, verbs {len(verbs['verbs'])}, "
+          f"countries {len(countries)}, igo {len(igo)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Who an event's source or target is: the article's entity (if any), the phrase, and a country/IGO code.
+
+Codes come from the actor knowledge base (storylens.link.kb, Phoenix dictionaries) when it is present,
+from the entity itself when the entities stage filled one in, and otherwise from the compact country and
+organisation tables built from the same Phoenix dictionaries (data/events/countries.tsv, igo.tsv).
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .event_lexicon import lexicon
+
+try:  # provided by the actors stage; optional here
+    from ..link.kb import lookup as _kb_lookup  # type: ignore
+except Exception:  # pragma: no cover - depends on what is installed in the tree
+    _kb_lookup = None
+
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them", "us"}
+_PERSONAL = {"he", "his", "him", "she", "her"}
+_PHRASE_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "case", "quantmod", "npadvmod", "punct"}
+# Nouns naming an organised political/military actor: they count as actors even without a name,
+# so that "troops", "officials", "the government" can be sources; the country comes from modifiers.
+_AGENT_NOUNS = {
+    "army", "troops", "troop", "forces", "force", "military", "government", "officials", "official", "police",
+    "rebels", "rebel", "militants", "militant", "soldiers", "soldier", "protesters", "protester", "demonstrators",
+    "authorities", "ministry", "minister", "president", "leader", "leaders", "parliament", "cabinet", "regime",
+    "administration", "navy", "militia", "militiamen", "guerrillas", "insurgents", "diplomats", "envoy",
+    "spokesman", "spokeswoman", "negotiators", "delegation", "court", "judge", "prosecutors", "opposition",
+    "party", "coalition", "alliance", "kremlin", "commander", "commanders", "warships", "aircraft", "jets",
+    "drones", "helicopters", "tanks", "settlers", "refugees", "civilians", "villagers", "workers", "students",
+    "farmers", "activists", "bombers", "gunmen", "hackers", "aide", "ambassador", "chancellor", "premier",
+    "senate", "congress", "council", "union", "agency", "intelligence", "security", "residents",
+}
+
+
+@dataclass
+class ActorRef:
+    text: str
+    start: int
+    end: int
+    entity: str | None = None
+    code: str | None = None       # CAMEO-style actor code (RUSGOV, USA, IGOUNO ...)
+
+    @property
+    def country(self) -> str | None:
+        return self.code[:3] if self.code else None
+
+
+class ActorIndex:
+    """Maps character offsets of one article to its local entities."""
+
+    def __init__(self, entities):
+        spans = []
+        self.by_id = {}
+        for e in entities or []:
+            self.by_id[e.id] = e
+            for m in e.mentions:
+                spans.append((m.start, m.end, e))
+        spans.sort(key=lambda x: x[0])
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+
+    def before(self, pos: int, window: int, etype: str):
+        """The entity of the given type with the last mention ending before pos (within window chars)."""
+        i = bisect_right(self.starts, pos)
+        for s, e, ent in reversed(self.spans[:i]):
+            if e > pos:
+                continue
+            if pos - e > window:
+                return None
+            if ent.type == etype:
+                return ent
+        return None
+
+    def at(self, start: int, end: int):
+        """The entity whose mention overlaps [start, end), preferring the longest overlap."""
+        i = bisect_right(self.starts, end)
+        best, best_ov = None, 0
+        for s, e, ent in self.spans[max(0, i - 8):i]:
+            ov = min(e, end) - max(s, start)
+            if ov > best_ov:
+                best, best_ov = ent, ov
+        return best
+
+
+def _kb(text: str, date: str | None) -> str | None:
+    if _kb_lookup is None or not text:
+        return None
+    try:
+        hit = _kb_lookup(text, date)
+    except Exception:
+        return None
+    if not hit:
+        return None
+    return hit.get("code") or hit.get("country")
+
+
+def code_from_words(words: list[str]) -> str | None:
+    """Longest country/organisation name among the words (n-grams up to 5)."""
+    lex = lexicon()
+    low = [w.lower() for w in words]
+    n = len(low)
+    for size in range(min(5, n), 0, -1):
+        for i in range(n - size + 1):
+            key = " ".join(low[i:i + size])
+            if key in lex.igo:
+                return lex.igo[key]
+            if key in lex.countries:
+                return lex.countries[key]
+            # possessive or dotted variants: "Russia's", "U.S."
+            key2 = key.replace("'s", "").replace("’s", "").strip()
+            if key2 != key and key2 in lex.countries:
+                return lex.countries[key2]
+    return None
+
+
+def phrase_tokens(tok):
+    """The head noun with its left modifiers (compounds, adjectives, possessors), and its named-entity span."""
+    left = tok
+    for c in tok.lefts:
+        if c.dep_ in _PHRASE_DEPS:
+            left = min(left, c.left_edge, key=lambda t: t.i)
+            break
+    right = tok
+    if tok.ent_type_:
+        doc = tok.doc
+        a = tok.i
+        while a > 0 and doc[a].ent_iob_ == "I":
+            a -= 1
+        b = tok.i
+        while b + 1 < len(doc) and doc[b + 1].ent_iob_ == "I":
+            b += 1
+        if a < left.i:
+            left = doc[a]
+        if b > right.i:
+            right = doc[b]
+    while left.i < tok.i and left.dep_ in ("det", "punct", "case") and left.lower_ in ("the", "a", "an", ",", "'s"):
+        left = left.doc[left.i + 1]
+    return tok.doc[left.i:right.i + 1]
+
+
+def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "ActorRef | None" = None) -> ActorRef | None:
+    """An ActorRef for a head token if it names an actor; None for non-actors (places, things, abstractions)."""
+    if tok is None:
+        return None
+    if tok.pos_ == "PRON":
+        low = tok.lower_
+        ent = index.at(tok.idx, tok.idx + len(tok.text))  # the entities stage may resolve pronouns itself
+        if ent is None and low in _PRONOUNS and speaker is not None:
+            return speaker
+        if ent is None and low in _PERSONAL:
+            # the nearest person named shortly before ("His recent tariff threat" after "Trump ...")
+            ent = index.before(tok.idx, 400, "PERSON")
+        if ent is None:
+            return None
+        code = ent.code or ent.country or _kb(ent.name, date)
+        return ActorRef(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), entity=ent.id, code=code)
+    if tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
+        return None
+    span = phrase_tokens(tok)
+    text = span.text.strip()
+    start, end = span.start_char, span.end_char
+    ent = index.at(tok.idx, tok.idx + len(tok.text)) or index.at(start, end)
+    code = None
+    if ent is not None:
+        code = ent.code or ent.country
+        if not code:
+            code = _kb(ent.name, date)
+    if not code:
+        code = _kb(text, date)
+    if not code:
+        code = code_from_words([t.text for t in span])
+    if not code:
+        # "the president of Armenia", "refugees in Liberia": the place names the actor's country
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "in", "from"):
+                for p in c.children:
+                    if p.dep_ == "pobj" and (p.ent_type_ in ("GPE", "NORP") or p.pos_ == "PROPN"):
+                        code = _kb(p.text, date) or code_from_words([t.text for t in phrase_tokens(p)])
+                        break
+            if code:
+                break
+    is_named = ent is not None or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+    if not (is_named or code or tok.lemma_.lower() in _AGENT_NOUNS or tok.lower_ in _AGENT_NOUNS):
+        return None
+    if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
+        return None
+    return ActorRef(text=text, start=start, end=end, entity=ent.id if ent is not None else None, code=code)

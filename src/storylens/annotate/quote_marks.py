@@ -1,0 +1,91 @@
+"""Pairing quotation marks in plain text (no parse needed).
+
+Works line by line: news text opens a quotation again at the start of each paragraph
+it runs through and leaves the previous paragraph unclosed, so an opening mark still
+open at the end of a line yields a span to the end of that line, flagged ``unclosed``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN_CURLY = "“«„"
+CLOSE_CURLY = "”»"
+STRAIGHT = '"'
+# A single curly opening mark counts only at a word start; ’ inside words is an apostrophe.
+_SINGLE = re.compile(r"(?<![\w’'])‘([^‘’\n]{1,200}?)’(?!\w)")
+
+
+@dataclass
+class MarkSpan:
+    open: int          # offset of the opening mark
+    close: int         # offset just past the closing mark (line end when unclosed)
+    start: int         # quoted content, marks excluded
+    end: int
+    unclosed: bool = False
+    single: bool = False
+
+    @property
+    def text_range(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def _content(text: str, a: int, b: int) -> tuple[int, int]:
+    """Trim whitespace and the comma that news style puts inside the closing mark."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] == ","):
+        b -= 1
+    return a, b
+
+
+def find_mark_spans(text: str) -> list[MarkSpan]:
+    spans: list[MarkSpan] = []
+    pos = 0
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        base = pos
+        pos += len(line) + 1
+        opened: int | None = None
+        opened_straight = False
+        for i, ch in enumerate(line):
+            if ch in OPEN_CURLY:
+                # A second opening mark before any closing one: the first was never closed;
+                # restart from the later one rather than swallowing the text between.
+                opened, opened_straight = i, False
+            elif ch in CLOSE_CURLY:
+                if opened is not None and not opened_straight:
+                    a, b = _content(text, base + opened + 1, base + i)
+                    if b > a:
+                        spans.append(MarkSpan(base + opened, base + i + 1, a, b))
+                    opened = None
+            elif ch == STRAIGHT:
+                if opened is None:
+                    opened, opened_straight = i, True
+                elif opened_straight:
+                    a, b = _content(text, base + opened + 1, base + i)
+                    if b > a:
+                        spans.append(MarkSpan(base + opened, base + i + 1, a, b))
+                    opened = None
+        if opened is not None and _reopens(lines, n):
+            a, b = _content(text, base + opened + 1, base + len(line))
+            if b - a > 1:
+                spans.append(MarkSpan(base + opened, base + len(line), a, b, unclosed=True))
+    # Single marks, only where no double-quoted span already covers them.
+    for m in _SINGLE.finditer(text):
+        if any(s.open <= m.start() < s.close for s in spans):
+            continue
+        a, b = _content(text, m.start(1), m.end(1))
+        if b > a:
+            spans.append(MarkSpan(m.start(), m.end(), a, b, single=True))
+    spans.sort(key=lambda s: s.open)
+    return spans
+
+
+def _reopens(lines: list[str], n: int) -> bool:
+    """An unclosed quotation is real only when the next paragraph opens a quotation again
+    (the convention for a quote running over paragraphs); otherwise the mark is a stray."""
+    for nxt in lines[n + 1:]:
+        if nxt.strip():
+            return nxt.lstrip()[:1] in OPEN_CURLY + STRAIGHT
+    return False

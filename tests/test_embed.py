@@ -1,0 +1,29 @@
+import numpy as np
+
+from storylens.compare.embed import embed, get_encoder
+
+
+def test_shapes_norms_and_order():
+    texts = ["The president refused to meet the prime minister.",
+             "The prime minister was turned down by the president for a meeting.",
+             "A striker scored twice as the club won the league title."]
+    v = embed(texts, batch_size=2)
+    assert v.shape == (3, 384) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    sims = v @ v.T
+    # paraphrases are closer to each other than to an unrelated sentence
+    assert sims[0, 1] > sims[0, 2] + 0.2
+    # rows follow input order, and the same text gives the same vector whatever the batch
+    again = embed([texts[2], texts[0]], batch_size=64)
+    assert np.allclose(again[0], v[2], atol=1e-5) and np.allclose(again[1], v[0], atol=1e-5)
+
+
+def test_empty_and_long_inputs():
+    assert embed([]).shape == (0, 384)
+    long = " ".join(["negotiations"] * 2000)
+    v = embed([long, ""])
+    assert v.shape == (2, 384) and np.isfinite(v).all()
+
+
+def test_encoder_is_cached():
+    assert get_encoder() is get_encoder()

@@ -1,0 +1,145 @@
+"""Cross-article actor linking on hand-built entities (no spaCy): transliterations, surnames, shared first names."""
+import json
+
+from storylens.config import Config
+from storylens.link.actors import link_actors
+from storylens.link.names import name_key, translit_key
+from storylens.model import Actor, Analysis, Article, Document, Entity, Event, Mention, Quote
+
+
+def _doc(aid, *people, quotes=(), events=()):
+    """people: (name, type, [(mention text, kind)], country)"""
+    text_parts, ents = [], []
+    pos = 0
+    for n, (name, typ, mentions, country) in enumerate(people):
+        ms = []
+        for t, kind in mentions:
+            ms.append(Mention(aid, pos, pos + len(t), t, kind))
+            text_parts.append(t)
+            pos += len(t) + 1
+        ents.append(Entity(id=f"{aid}:E{n}", name=name, type=typ, mentions=ms, country=country))
+    art = Article(id=aid, source_path=f"{aid}.txt", text=" ".join(text_parts))
+    return Document(article=art, entities=ents, quotes=list(quotes), events=list(events))
+
+
+def _person(name, *extra, country=None):
+    return (name, "PERSON", [(name, "name"), *[(x, "surname") for x in extra]], country)
+
+
+def _find(actors, name):
+    hits = [a for a in actors if a.name == name]
+    assert len(hits) == 1, [(a.name, a.aliases) for a in actors]
+    return hits[0]
+
+
+def test_translit_key_folds_romanisation_variants():
+    for group in (["Zelensky", "Zelenskiy", "Zelenskyy", "Zelenski"], ["Yury", "Yuri", "Yuriy"],
+                  ["Sergey", "Sergei"], ["Dmitry", "Dmitriy", "Dmitri"]):
+        assert len({translit_key(w) for w in group}) == 1, group
+    assert translit_key("Vladimir") != translit_key("Volodymyr")
+    assert translit_key("Putin") != translit_key("Medinsky")
+    assert name_key("Vladimir V. Putin") == name_key("Vladimir Putin")
+
+
+def test_transliteration_variants_and_surname_only_are_one_actor():
+    docs = [
+        _doc("a1", _person("Volodymyr Zelensky", "Zelensky", country="UKR")),
+        _doc("a2", _person("Volodymyr Zelenskyy", country="UKR")),
+        _doc("a3", ("Zelenskiy", "PERSON", [("Zelenskiy", "surname")], None)),
+        _doc("a4", _person("Yuri Ushakov"), _person("Sergei Lavrov")),
+        _doc("a5", _person("Yury Ushakov"), _person("Sergey Lavrov")),
+    ]
+    actors = link_actors(docs, Config(registry=None))
+    z = _find(actors, "Volodymyr Zelensky")
+    assert {m.article_id for m in z.mentions} == {"a1", "a2", "a3"}
+    assert {"Zelenskiy", "Volodymyr Zelenskyy"} <= set(z.aliases)
+    assert z.id == "volodymyr-zelensky" and z.warnings == []
+    assert len([a for a in actors if "ushakov" in a.id]) == 1
+    assert len([a for a in actors if "lavrov" in a.id]) == 1
+
+
+def test_first_name_mismatch_with_rare_surname_is_merged_with_warning():
+    docs = [
+        _doc("a1", _person("Volodymyr Zelensky", "Zelensky", country="UKR")),
+        _doc("a2", _person("Volodymyr Zelensky", country="UKR")),
+        _doc("a3", _person("Vladimir Zelenskiy", "Zelenskiy", country="UKR")),
+    ]
+    actors = link_actors(docs, Config(registry=None))
+    z = _find(actors, "Volodymyr Zelensky")
+    assert "Vladimir Zelenskiy" in z.aliases
+    assert len(z.warnings) == 1 and "Vladimir Zelenskiy" in z.warnings[0]
+
+
+def test_shared_first_name_never_merges_different_people():
+    docs = [
+        _doc("a1", _person("Vladimir Putin", "Putin", country="RUS"), _person("Vladimir Medinsky", "Medinsky")),
+        _doc("a2", _person("Vladimir Zelenskiy", country="UKR"), _person("Vladimir Putin", country="RUS")),
+        _doc("a3", ("Vladimir", "PERSON", [("Vladimir", "surname")], None)),
+    ]
+    actors = link_actors(docs, Config(registry=None))
+    putin = _find(actors, "Vladimir Putin")
+    assert {m.text for m in putin.mentions} == {"Vladimir Putin", "Putin"}
+    assert _find(actors, "Vladimir Medinsky").id != putin.id
+    assert _find(actors, "Vladimir Zelenskiy").id not in (putin.id,)
+
+
+def test_common_surname_or_same_article_blocks_first_name_merge():
+    docs = [
+        _doc("a1", _person("John Smith"), _person("David Harrowgate")),
+        _doc("a2", _person("Jane Smith"), _person("Edward Harrowgate")),
+        _doc("a3", _person("Edward Harrowgate"), _person("David Harrowgate")),
+    ]
+    actors = link_actors(docs, Config(registry=None))
+    names = {a.name for a in actors}
+    assert {"John Smith", "Jane Smith", "David Harrowgate", "Edward Harrowgate"} <= names
+
+
+def test_state_actors_merge_by_code_and_ids_are_stable():
+    def docs():
+        gov = ("Government of Russia", "ORG", [("Kremlin", "metonym")], "RUS")
+        gov2 = ("Government of Russia", "ORG", [("Moscow", "metonym")], "RUS")
+        d1 = _doc("a1", gov)
+        d2 = _doc("a2", gov2)
+        for d in (d1, d2):
+            d.entities[0].code = "RUSGOV"
+        return [d1, d2]
+    a1 = link_actors(docs(), Config(registry=None))
+    a2 = link_actors(docs(), Config(registry=None))
+    assert [a.id for a in a1] == [a.id for a in a2] == ["government-of-russia"]
+    assert a1[0].code == "RUSGOV" and set(a1[0].aliases) == {"Kremlin", "Moscow"}
+
+
+def test_quote_speakers_and_event_actors_are_rewritten():
+    q = Quote(id="a1:Q0", article_id="a1", text="x", kind="direct", start=0, end=1, speaker="a1:E0")
+    v = Event(id="a1:V0", article_id="a1", sentence="s", start=0, end=1, type="CONSULT",
+              source="a1:E0", target="a1:E1", reported_by="a1:E1")
+    d = _doc("a1", _person("Yury Ushakov"), _person("Sergey Lavrov"), quotes=[q], events=[v])
+    link_actors([d], Config(registry=None))
+    assert q.speaker == "yury-ushakov"
+    assert (v.source, v.target, v.reported_by) == ("yury-ushakov", "sergey-lavrov", "sergey-lavrov")
+    assert d.entities[0].actor_id == "yury-ushakov"
+
+
+def test_actors_command_lists_from_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+    from storylens.store import Store
+
+    db = tmp_path / "s.sqlite"
+    st = Store(db)
+    st.replace_analysis(Analysis(actors=[
+        Actor(id="vladimir-putin", name="Vladimir Putin", type="PERSON", aliases=["Putin"], roles=["President of Russia"],
+              country="RUS", code="RUSGOV", mentions=[Mention("a1", 0, 5, "Putin", "surname"), Mention("a2", 0, 5, "Putin", "surname")]),
+        Actor(id="nato", name="NATO", type="ORG", code="IGOWSTNAT", mentions=[Mention("a1", 9, 13, "NATO")]),
+    ]))
+    st.close()
+    r = CliRunner().invoke(app, ["actors", "--db", str(db), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert [x["id"] for x in rows] == ["vladimir-putin", "nato"]
+    assert rows[0]["mentions"] == 2 and rows[0]["articles"] == 2 and rows[0]["code"] == "RUSGOV"
+    r = CliRunner().invoke(app, ["actors", "--db", str(db), "--name", "putin", "--format", "csv"])
+    assert r.exit_code == 0 and "vladimir-putin" in r.output and "nato" not in r.output
+    r = CliRunner().invoke(app, ["actors", "--db", str(tmp_path / "missing.sqlite")])
+    assert r.exit_code == 2
