@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/extraction.py --data ../shared/data/article-extraction-benchmark
 
 Scores storylens's HTML path (reader + cleaner: the text an Article ends up with) and plain
-trafilatura (default settings) in the same run, with the benchmark's own metric (see its
+trafilatura (installed version, default settings) in the same run, plus the outputs the benchmark
+stores for other systems (output/*.json, e.g. trafilatura 2.0.0) on the same pages, with the benchmark's own metric (see its
 SOURCE.md): \\w+ tokens, 4-gram shingles compared as multisets, per-page TP/FP/FN normalised,
 precision and recall averaged over pages, F1 from those means.
 """
@@ -72,6 +73,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
     ap.add_argument("--dump", help="write each system's predictions to this folder")
+    ap.add_argument("--reference", default="trafilatura,newspaper,readability,html-text",
+                    help="also score these stored outputs from the benchmark's output/ folder, on the same pages")
     args = ap.parse_args(argv)
     data = Path(args.data)
     gt = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
@@ -94,6 +97,16 @@ def main(argv=None) -> dict:
         if args.dump:
             Path(args.dump).mkdir(parents=True, exist_ok=True)
             Path(args.dump, f"{name}.json").write_text(json.dumps(pred, ensure_ascii=False, indent=0))
+    for ref in filter(None, args.reference.split(",")):
+        f = data / "output" / f"{ref}.json"
+        if not f.exists():
+            continue
+        stored = json.loads(f.read_text(encoding="utf-8"))
+        stored = stored.get("output", stored) if isinstance(stored, dict) and "output" in stored else stored
+        pred = {k: (stored.get(k) or {}).get("articleBody", "") for k in truth}
+        s = score(truth, pred)
+        results[f"stored:{ref}"] = s
+        print(f"{'stored ' + ref:<14} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f}      -")
     return results
 
 

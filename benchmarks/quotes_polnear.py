@@ -208,7 +208,7 @@ def storylens_preds(texts: dict[str, str], config: Config) -> dict[str, list[Pre
             if q.kind == "partial" and any(a <= q.start and q.end <= b for a, b in indirect):
                 continue
             if (last is not None and q.kind == "direct" and last.kind == "direct" and q.speaker_start is not None
-                    and (q.speaker_start, q.speaker_end) == (last.speaker_start, last.speaker_end)
+                    and (q.speaker_start, q.speaker_end, q.cue) == (last.speaker_start, last.speaker_end, last.cue)
                     and q.start - last.end <= 300):
                 # The parts of one quotation split by its attribution ("“…,” he said, “…”") are one relation.
                 preds[-1].content = (preds[-1].content[0], q.end)

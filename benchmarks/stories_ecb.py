@@ -90,8 +90,31 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def annotate(articles: list[Article], config: Config) -> list:
+    """Per-article stages; an article a stage fails on is kept with no annotations (and counted)."""
+    from storylens.model import Document
+
+    docs, failed = [], 0
+    for i in range(0, len(articles), 64):
+        chunk = articles[i:i + 64]
+        try:
+            docs += list(process_articles(chunk, config))
+            continue
+        except Exception:
+            pass
+        for a in chunk:
+            try:
+                docs += list(process_articles([a], config))
+            except Exception:
+                failed += 1
+                docs.append(Document(article=a))
+    if failed:
+        print(f"{failed} documents could not be annotated; clustered on text alone", file=sys.stderr)
+    return docs
+
+
 def prepare(articles: list[Article], config: Config):
-    docs = list(process_articles(articles, config))
+    docs = annotate(articles, config)
     actors = link_actors(docs, config)
     views = build_views(docs, actor_groups(actors))
     ordered = [views[a.id] for a in articles]

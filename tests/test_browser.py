@@ -185,7 +185,7 @@ def test_demo_story_actor_search_and_contradictions(page, cli_server, pipeline_o
     page.go_back()
 
     # Click an actor.
-    actor = page.locator("section.story span.tag a").first
+    actor = page.locator("section.story span.actor-tag a").first
     name = actor.inner_text().strip()
     actor.click()
     page.wait_for_url("**/actor/**")
@@ -235,7 +235,7 @@ def test_report_file_opens_offline_and_navigates(page, pipeline_out):
     story = page.locator("section.story").first
     assert story.locator("ol.briefing li").count() >= 1
     _shot(page, "report-story")
-    link = story.locator("span.tag a").first
+    link = story.locator("span.actor-tag a").first
     name = link.inner_text().strip()
     link.click()
     hash_ = page.evaluate("decodeURIComponent(location.hash.slice(1))")
@@ -256,7 +256,7 @@ def test_sample_story_actor_search_contradiction_and_boilerplate(page, sample_se
     assert page.locator(".disagree-box").inner_text().count("reports") == 2
     _shot(page, "sample-story")
 
-    page.locator("section.story span.tag a", has_text="Tom Kell").click()
+    page.locator("section.story span.actor-tag a", has_text="Tom Kell").click()
     page.wait_for_url("**/actor/tom-kell")
     assert "Ruiz never wanted an agreement" in page.locator("ul.quotes").first.inner_text()
     _shot(page, "sample-actor")

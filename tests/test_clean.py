@@ -183,3 +183,70 @@ def test_empty_and_deterministic():
     one = clean_item(RawItem(source_path="x.txt", kind="text", text=SCRAPED))
     two = clean_item(RawItem(source_path="x.txt", kind="text", text=SCRAPED))
     assert one == two and one.id == one.content_hash[:12]
+
+
+def test_strong_section_heading_drops_same_topic_teasers_too():
+    teasers = [
+        "Water board raises fees for city households as reservoir levels fall to a ten year low this spring.",
+        "Marrow Valley cooperative elects new board after a bitter vote over the unpaid water fees dispute.",
+    ]
+    raw = "\n\n".join([P1, P2, P3, P4, P5, "Related Stories", *teasers])
+    a = clean_text(raw)
+    assert all(p in a.text for p in (P1, P2, P3, P4, P5))
+    assert not any(t[:30] in a.text for t in teasers)
+
+
+def test_closing_heading_is_not_taken_for_a_byline():
+    remarks = "In her closing remarks, Sund said the board would meet the farmers again next week."
+    a = clean_text("\n\n".join([P1, P2, P3, remarks, "Closing Remarks"]))
+    assert a.author is None and a.text.endswith("Closing Remarks")
+    b = clean_text("\n\n".join([P1, P2, P3, remarks, "Ilse Marten"]))
+    assert b.author == "Ilse Marten" and b.text.endswith(remarks)
+
+
+STRIKE = """Harbour strike enters second week
+
+By Mara Ellison
+Published: 12 February 2025 | 14:32 GMT
+
+Share this article
+
+Dock workers in the port of Calvera extended their strike into a second week on Monday, leaving more than forty ships waiting offshore as talks with the port operator stalled again.
+
+ADVERTISEMENT
+
+The union's leader, Teodor Vanek, said that members would not return until the operator withdrew plans to automate two of the port's four terminals. "They want to replace us with cranes that nobody can talk to," Vanek told a rally outside the port gates.
+
+Photo: Striking dock workers gather at the gates of Calvera port. (Ines Marlow / Coast Photo Agency)
+
+The operator, Calvera Terminals, said in a statement that automation was needed to compete with neighbouring ports and that no jobs would be cut before 2027. Its chief executive, Jana Orsic, said that she had offered the union a guarantee in writing.
+
+Read more: Calvera port operator posts record profits
+
+The transport ministry has offered to mediate. A spokesman said that the minister would meet both sides on Thursday if the strike was still going on.
+
+Sign up for our daily briefing to get the top stories in your inbox.
+
+Shipping companies have begun diverting cargo to the port of Ostrava, about 200 kilometres to the north, where unions have warned they may strike in sympathy.
+
+Tags: strikes, ports, Calvera
+
+You might also like
+
+Ten things to do in Calvera this weekend
+The best seafood restaurants on the coast
+Why rents are rising in the old town
+"""
+
+
+def test_second_layout_widgets_inline_caption_and_list_of_other_stories():
+    a = clean_item(RawItem(source_path="s.txt", kind="text", text=STRIKE))
+    assert (a.title, a.author, a.published) == ("Harbour strike enters second week", "Mara Ellison", "2025-02-12")
+    story = [ln for ln in STRIKE.split("\n\n")[2:] if len(ln.split()) > 25 and not ln.startswith(("Photo", "Sign up"))]
+    assert len(story) == 5 and all(p in a.text for p in story)
+    for junk in ("Share this", "ADVERTISEMENT", "Photo:", "Read more", "Sign up", "Tags:", "You might also like",
+                 "seafood"):
+        assert junk not in a.text, junk
+    reasons = {r.reason for r in a.removed}
+    assert {"byline (metadata)", "date line (metadata)", "page widget", "photo caption", "promo for another article",
+            "other stories (trailing block)"} <= reasons

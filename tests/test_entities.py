@@ -101,7 +101,7 @@ def test_people_sharing_a_first_name_stay_apart(nlp):
 def test_roles_in_apposition(nlp):
     text = "Foreign Minister Sergey Lavrov said the position had not changed, and Finland's President Alexander Stubb disagreed."
     d = _doc(nlp, text)
-    assert "Foreign Minister" in _by_name(d, "Sergey Lavrov").roles
+    assert _by_name(d, "Sergey Lavrov").roles == ["Foreign Minister of Russia"]
     stubb = _by_name(d, "Alexander Stubb")
     assert "President of Finland" in stubb.roles and stubb.country == "FIN"
 
@@ -147,3 +147,11 @@ def test_only_cleaned_text_is_read(nlp):
     empty = Document(article=Article(id="A3", source_path="e.txt", text=""))
     extract_entities(empty)
     assert empty.entities == []
+
+
+def test_building_metonym_as_a_place_is_not_an_actor(nlp):
+    text = "After talks at the White House, the White House said a deal was close."
+    d = _doc(nlp, text)
+    gov = _by_name(d, "Government of the United States")
+    assert [m.start for m in gov.mentions] == [text.rindex("White House")]
+    assert [e.name for e in d.entities] == ["Government of the United States"]

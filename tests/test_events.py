@@ -107,3 +107,37 @@ def test_entity_ids_are_local(nlp):
     ids = {x.id for x in doc.entities}
     assert e.source in ids and e.source_text == "Turkey"
     assert e.id == "t1:V0"
+
+
+def test_events_command_filters_and_exports(tmp_path):
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+    from storylens.model import Analysis, Article, Event
+    from storylens.store import Store
+
+    db = tmp_path / "s.sqlite"
+    st = Store(db)
+    art = Article(id="a1", source_path="x.txt", text="Chad attacked Niger. Mali praised Chad.", outlet="Daily")
+    ev = [Event(id="a1:V0", article_id="a1", sentence="Chad attacked Niger.", start=0, end=20, type="FIGHT",
+                cameo="190", source="chad", target="niger", source_text="Chad", target_text="Niger"),
+          Event(id="a1:V1", article_id="a1", sentence="Mali praised Chad.", start=21, end=39, type="SUPPORT",
+                cameo="051", source="mali", target="chad", source_text="Mali", target_text="Chad")]
+    st.replace_analysis(Analysis(articles=[art], events=ev))
+    st.close()
+    runner = CliRunner()
+    out = runner.invoke(app, ["events", "--db", str(db), "--type", "fight", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert '"a1:V0"' in out.output and '"a1:V1"' not in out.output
+    out = runner.invoke(app, ["events", "--db", str(db), "--actor", "mali", "--format", "csv"])
+    assert out.exit_code == 0 and "a1:V1" in out.output and "a1:V0" not in out.output
+    pq = tmp_path / "ev.parquet"
+    out = runner.invoke(app, ["events", "--db", str(db), "--export", str(pq)])
+    assert out.exit_code == 0, out.output
+    import pyarrow.parquet as papq
+
+    t = papq.read_table(str(pq))
+    assert t.num_rows == 2 and "mode" in t.column_names and "reported_by" in t.column_names
+    csv_path = tmp_path / "ev.csv"
+    assert runner.invoke(app, ["events", "--db", str(db), "--export", str(csv_path)]).exit_code == 0
+    assert csv_path.read_text().splitlines()[0].startswith("id,article_id,sentence")

@@ -199,3 +199,23 @@ def test_read_paths_streams_and_walks_folders(tmp_path):
     paths = [x.source_path for x in [first, *rest]]
     assert paths == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt"), str(tmp_path / "sub" / "c.txt")]
     assert not any(isinstance(x, Skip) for x in rest)
+
+
+def test_text_file_holding_a_web_page_or_markup(tmp_path):
+    p = tmp_path / "saved_page.txt"
+    p.write_text(PAGE, encoding="utf-8")
+    it = only_item(p)
+    assert it.title == "Northern pier closed for repairs" and "SCRIPT-TEXT" not in it.text
+    q = tmp_path / "pasted.md"
+    q.write_text(f"<p>{STORY}</p>\n<script>alert('SCRIPT-TEXT')</script>\n<p>Second part.</p><div>Third.</div>")
+    it = only_item(q)
+    assert it.text == f"{STORY}\nSecond part.\nThird." and it.kind == "text"
+
+
+def test_markdown_title_marks_are_stripped(tmp_path):
+    from storylens.clean import clean_item
+
+    p = tmp_path / "a.md"
+    p.write_text("# Northern pier closed\n\n" + STORY + "\n\n" + STORY.replace("Friday", "Monday"), encoding="utf-8")
+    a = clean_item(only_item(p))
+    assert a.title == "Northern pier closed" and a.text.startswith("The harbour authority")

@@ -28,6 +28,7 @@ from ..link.names import fold, name_key, translit_key
 from ..model import Document, Entity, Mention
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+_CAMEL = re.compile(r"[a-z][A-Z][a-z]")   # "StageKey": words glued by scraping
 _ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "dative", "csubj"}
 _LOCATIVE_PREPS = {"in", "at", "near", "from", "to", "into", "across", "around", "outside", "inside", "via",
                    "through", "throughout", "towards", "toward", "over", "of", "like"}
@@ -42,13 +43,10 @@ _ORG_WORDS = {"house", "center", "centre", "institute", "university", "party", "
 
 @dataclass
 class Cand:
+    """A candidate actor span over spaCy tokens, before classification."""
     start: int          # token index
     end: int            # token index (exclusive)
     label: str
-    kind: str = "name"
-    code: str | None = None      # for metonyms / organisations
-    iso: str | None = None
-    target: object = None        # entity key for descriptions
 
 
 @dataclass
@@ -137,8 +135,9 @@ def _split_titles(sdoc, cands: list[Cand]) -> list[Cand]:
             if c.label in ("PERSON", "ORG", "FAC", "NORP", "GPE") and c.end - last_title - 1 >= 1:
                 out.append(Cand(last_title + 1, c.end, "PERSON" if c.label != "PERSON" and c.end - last_title - 1 >= 2 or c.label == "PERSON" else c.label))
                 continue
-        if last_title is not None and last_title == c.end - 1 and c.label != "PERSON":
-            # "Kremlin aide" alone: a role qualifier, not an actor mention.
+        if last_title is not None and last_title == c.end - 1 and c.label != "PERSON" and c.end - c.start <= 3 \
+                and not any(t.lower_ == "of" for t in sdoc[c.start:c.end]):
+            # "Kremlin aide" alone: a role qualifier, not an actor ("Office of the President" is one).
             continue
         out.append(c)
     return out
@@ -179,9 +178,22 @@ def _glued(sdoc, text: str, c: Cand) -> tuple:
 
 # ---- step 2/3: classification and grouping ---------------------------------------------------
 
-def _actor_like(span) -> bool:
-    """Does the place name act (subject, possessor, object of a verb) rather than locate?"""
+_BUILDING_LOCATIVES = {"in", "at", "inside", "outside", "near", "into", "around", "on", "across"}
+
+
+def _actor_like(span, building: bool = False) -> bool:
+    """Does the place name act (subject, possessor, object of a verb) rather than locate?
+
+    A building that stands for a government ("the Kremlin") acts unless it is where
+    something happens ("talks at the White House"); a city acts only in an actor's slot."""
     root = span.root
+    if building:
+        head = root
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        return not (head.dep_ == "pobj" and head.head.lower_ in _BUILDING_LOCATIVES)
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+        return True
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.text in _POSS:
         return True
@@ -267,6 +279,7 @@ def extract_entities(doc: Document) -> None:
     surnames.discard("")
 
     # Mentions the model missed: known surnames and building metonyms anywhere in the text.
+    glued_prefix: list = []      # "CommentPutin": a name glued to the word before it
     covered = set()
     for c in cands:
         covered.update(range(c.start, c.end))
@@ -280,6 +293,9 @@ def extract_entities(doc: Document) -> None:
             cands.append(Cand(t.i, t.i + 1, "PERSON"))
         elif KB.metonym_code(t.text) and not KB.country_of(t.text):
             cands.append(Cand(t.i, t.i + 1, "ORG"))
+        elif _CAMEL.search(t.text) and translit_key(re.split(r"(?<=[a-z])(?=[A-Z])", t.text)[-1]) in surnames:
+            tail = re.split(r"(?<=[a-z])(?=[A-Z])", t.text)[-1]
+            glued_prefix.append((t.idx + len(t.text) - len(tail), t.idx + len(t.text), [tail]))
         else:
             for suf in kbd.glued_suffixes:
                 if t.text.endswith(suf) and translit_key(t.text[: -len(suf)]) in surnames and len(t.text) > len(suf) + 2:
@@ -332,13 +348,15 @@ def extract_entities(doc: Document) -> None:
             else:
                 add(("norp", fold(span.text).lower()), "NORP", s, e, "name")
             continue
-        if mc and (not iso or _actor_like(span)):
+        if mc and (_actor_like(span, building=True) if not iso else _actor_like(span)):
             if iso and sdoc[c.start].dep_ in ("compound", "amod") and sdoc[c.start].head.lower_ in _title_words():
                 continue
             if not iso and c.end < len(sdoc) and sdoc[c.end].lower_ in _title_words():
                 continue   # "Kremlin aide": part of a role
             add(("state", mc), "ORG", s, e, "metonym")
             continue
+        if mc and not iso:
+            continue   # the building as a place: "talks at the White House"
         if iso:
             if KB.is_country_name(span.text):
                 if span.root.dep_ in ("amod",) and span.text.lower().endswith(("ian", "ese", "ish", "ic")):
@@ -351,7 +369,11 @@ def extract_entities(doc: Document) -> None:
             if _actor_like(span):
                 add(("place", fold(span.text).lower()), "GPE", s, e, "name")
             continue
-        # Organisations.
+        # Organisations; structures ("the Kerch Bridge") and scraped table/headline runs are not actors.
+        if span[-1].lower_ in kbd.facility_words or sum(bool(_CAMEL.search(t.text)) for t in span) >= 2 \
+                or any(t.pos_ in ("VERB", "AUX") and (not t.text[:1].isupper() or t.i > span.start and t.tag_ in ("VBZ", "VBD"))
+                       for t in span):
+            continue
         key = acronyms.get(span.text) or ("org", fold(span.text).lower())
         en = add(key, "ORG", s, e, "name")
         if en.code is None:
@@ -363,6 +385,7 @@ def extract_entities(doc: Document) -> None:
                     en.name = r["name"]
 
     # People: full names first, then single words.
+    person_spans += [(None, s, e, toks) for s, e, toks in glued_prefix]
     full = [p for p in person_spans if len(p[3]) >= 2]
     single = [p for p in person_spans if len(p[3]) == 1]
     person_keys: dict[tuple, tuple] = {}
@@ -431,7 +454,7 @@ def extract_entities(doc: Document) -> None:
         if en.type == "PERSON":
             names = [m for m in en.mentions if m[3] == "name"] or en.mentions
             best = max(names, key=lambda m: (len(m[2].split()), -m[0]))
-            en.name = _clean_name(best[2], text, best)
+            en.name = _clean_name(best[2])
             known = KB.person_entry(en.name, date) if len(en.name.split()) >= 2 else KB.lookup(en.name, date)
             if known and len(en.name.split()) == 1 and date and not KB.live(known, date):
                 known = None     # a lone "Hussein" is not the king who died in 1999
@@ -460,8 +483,17 @@ def extract_entities(doc: Document) -> None:
         elif en.name is None:
             en.name = max(en.mentions, key=lambda m: len(m[2]))[2]
 
+    national = set(kbd.title_equivalents.get("leader", [])) | {
+        t for t in kbd.titles if "minister" in t or t in ("vice president", "foreign secretary", "secretary of state")}
     for key in order:
         en = ents[key]
+        if en.type == "PERSON" and en.country:
+            # "Prime Minister Viktor Orban" with Orban known as Hungarian: Prime Minister of Hungary.
+            for title, iso, qual in en.role_keys:
+                bare = KB.format_role(title)
+                if iso is None and qual is None and title in national and bare in en.roles:
+                    en.roles[en.roles.index(bare)] = KB.format_role(title, en.country)
+            en.roles = list(dict.fromkeys(en.roles))
         for title, patron in en.patrons:
             p = ents[patron]
             role = f"{title} to {p.name}"
@@ -493,7 +525,7 @@ def _kb_surnames(word: str) -> set:
     return {translit_key(word)} if hits else set()
 
 
-def _clean_name(name: str, text: str, m) -> str:
+def _clean_name(name: str) -> str:
     name = re.sub(r"['’]s$", "", name.strip())
     return re.sub(r"\s+", " ", name)
 

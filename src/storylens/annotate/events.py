@@ -55,12 +55,16 @@ def _word_match(word: str, tok, lex: Lexicon) -> bool:
     return low == word or lem == word or (low.endswith("s") and low[:-1] == word)
 
 
+_MAX_GAP = 4  # pattern words may skip a few words (determiners, adjectives), not whole clauses
+
+
 def _match_seq(words: list[str], toks: list, lex: Lexicon) -> bool:
     i = 0
     for w in words:
-        while i < len(toks) and not _word_match(w, toks[i], lex):
+        limit = min(len(toks), i + _MAX_GAP + 1)
+        while i < limit and not _word_match(w, toks[i], lex):
             i += 1
-        if i == len(toks):
+        if i == limit:
             return False
         i += 1
     return True
@@ -177,10 +181,12 @@ _MILITARY_WORDS = {"troops", "forces", "force", "army", "military", "soldiers", 
                    "guerrillas", "rebels", "fighters", "units", "brigade", "battalion", "missiles"}
 
 
-def _subordinate(tok) -> bool:
+def _subordinate(tok, speech: set[str]) -> bool:
     """Whether the trigger sits in an adverbial, relative or participial clause (background, not the news)."""
     cur = tok
     while cur.head.i != cur.i:
+        if cur.dep_ == "ccomp" and cur.head.lemma_.lower() in speech:
+            return False  # what someone said is news even when the saying sits in a relative clause
         if cur.dep_ in _SUBORDINATE:
             head = cur.head
             if cur.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in cur.children):
@@ -216,7 +222,10 @@ def _subject(tok, lex: Lexicon):
         if subs:
             # a misparse can give a verb two subjects; the nominal one nearest the verb is the real one
             nominal = [c for c in subs if c.pos_ in ("PROPN", "NOUN", "PRON")]
-            return (nominal or subs)[-1]
+            subj = (nominal or subs)[-1]
+            if cur.dep_ == "relcl" and subj.lower_ in ("who", "which", "that"):
+                return cur.head  # "Ushakov, who emphasized ...": the relative pronoun stands for its noun
+            return subj
         for c in cur.children:
             if c.dep_ == "agent":
                 for p in c.children:
@@ -317,6 +326,16 @@ def _noun_source(tok, index, date, speaker, lex: Lexicon):
                     if a is not None:
                         return a
     head = tok.head
+    gov = None
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("ADJ", "VERB", "AUX"):
+        gov = head.head   # "open to negotiations with Trump"
+    elif tok.dep_ in ("xcomp", "attr", "oprd") and head.pos_ in ("ADJ", "VERB", "AUX"):
+        gov = head        # "ready to talks"
+    if gov is not None:
+        # the clause's subject holds the talks
+        s = _subject(gov, lex)
+        if s is not None:
+            return resolve_actor(s, index, date, speaker)
     if tok.dep_ in ("dobj",) and head.pos_ == "VERB":
         s = _subject(head, lex)
         if s is not None:
@@ -519,7 +538,7 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
             trigger=trigger, location=location, date=date, date_text=date_text,
             reported_by=reported_by if mode in ("reported", "negated", "hypothetical", "intended") and reported_by else None,
             confidence=round(conf, 2),
-        ), source, target, _subordinate(tok), c.kind))
+        ), source, target, _subordinate(tok, lex.cues["speech"]), c.kind))
     out.sort(key=lambda x: x[0])
     # background clauses yield an event only when the sentence has no main-clause event
     main = [x for x in out if not x[4]]

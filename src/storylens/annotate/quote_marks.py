@@ -48,32 +48,40 @@ def find_mark_spans(text: str) -> list[MarkSpan]:
         pos += len(line) + 1
         opened: int | None = None
         opened_straight = False
-        for i, ch in enumerate(line):
+        width = 1
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            # Two apostrophes stand for a straight double mark in some archives (''like this'').
+            w = 2 if line.startswith("''", i) else 1
             if ch in OPEN_CURLY:
                 # A second opening mark before any closing one: the first was never closed;
                 # restart from the later one rather than swallowing the text between.
-                opened, opened_straight = i, False
+                opened, opened_straight, width = i, False, 1
             elif ch in CLOSE_CURLY:
                 if opened is not None and not opened_straight:
-                    a, b = _content(text, base + opened + 1, base + i)
+                    a, b = _content(text, base + opened + width, base + i)
                     if b > a:
                         spans.append(MarkSpan(base + opened, base + i + 1, a, b))
                     opened = None
-            elif ch == STRAIGHT:
+            elif ch == STRAIGHT or w == 2:
                 if opened is None:
-                    opened, opened_straight = i, True
+                    opened, opened_straight, width = i, True, w
                 elif opened_straight:
-                    a, b = _content(text, base + opened + 1, base + i)
+                    a, b = _content(text, base + opened + width, base + i)
                     if b > a:
-                        spans.append(MarkSpan(base + opened, base + i + 1, a, b))
+                        spans.append(MarkSpan(base + opened, base + i + w, a, b))
                     opened = None
+            i += w
         if opened is not None and _reopens(lines, n):
-            a, b = _content(text, base + opened + 1, base + len(line))
+            a, b = _content(text, base + opened + width, base + len(line))
             if b - a > 1:
                 spans.append(MarkSpan(base + opened, base + len(line), a, b, unclosed=True))
     # Single marks, only where no double-quoted span already covers them.
     for m in _SINGLE.finditer(text):
         if any(s.open <= m.start() < s.close for s in spans):
+            continue
+        if m.group(1).startswith("'") or text[m.end():m.end() + 1] == "'":
             continue
         a, b = _content(text, m.start(1), m.end(1))
         if b > a:
@@ -87,5 +95,5 @@ def _reopens(lines: list[str], n: int) -> bool:
     (the convention for a quote running over paragraphs); otherwise the mark is a stray."""
     for nxt in lines[n + 1:]:
         if nxt.strip():
-            return nxt.lstrip()[:1] in OPEN_CURLY + STRAIGHT
+            return nxt.lstrip()[:1] in OPEN_CURLY + STRAIGHT or nxt.lstrip().startswith("''")
     return False

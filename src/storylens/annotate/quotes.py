@@ -49,6 +49,7 @@ class Attribution:
     content: tuple[int, int] | None
     belief: bool = False
     used: bool = False
+    author: bool = False           # "I said": the writer quoting themself; good for a quotation only
 
 
 @dataclass
@@ -79,7 +80,8 @@ def extract_quotes(doc: Document) -> None:
     marks = find_mark_spans(text)
     blocks = _block_quotes(text, sdoc, index) + _transcript(text, index)
     block_ranges = [(b.start, b.end) for b in blocks]
-    marks = [m for m in marks if not any(a <= m.start < b for a, b in block_ranges)]
+    # A block quote or transcript line owns the marks inside it (and a stray mark at its start).
+    marks = [m for m in marks if not any(m.open < b and m.close > a for a, b in block_ranges)]
     mark_ranges = [(m.open, m.close) for m in marks]
     attributions = _attributions(sdoc, lex, mark_ranges)
     found: list[_Found] = list(blocks)
@@ -242,12 +244,14 @@ def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
         content = None
         if comp is not None:
             content = _subtree_range(comp)
-            if comp.i < tok.i and content is not None:
+            if comp.i < tok.i and content is not None and all(t.i < tok.i for t in comp.subtree):
                 # "…, sources said": the complement runs up to the attribution.
                 content = _char_range([t for t in comp.subtree if t.i < tok.i])
         elif speech and tok.dep_ == "parataxis":
             head = tok.head
-            content = _outside(tok.sent, list(tok.subtree)) if head.i < tok.i else None
+            # "…, sources said." and "The museum, Mr. Bush said, celebrated …" (a medial
+            # attribution leaves the whole sentence as the content).
+            content = _outside(tok.sent, list(tok.subtree))
         elif tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
             # "As X explains, <content>."
             content = _outside(tok.sent, list(tok.subtree))
@@ -256,11 +260,13 @@ def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
             continue
         speaker = None
         if subj is not None:
-            if subj.lower_ in FIRST_SECOND or subj.lower_ in DEMONSTRATIVE or not _animate(subj, lex):
-                continue      # the author's own voice, or a thing "showing" something
+            author = subj.lower_ in FIRST_SECOND
+            if author and belief or subj.lower_ in DEMONSTRATIVE or not _animate(subj, lex):
+                continue      # the author's own view, or a thing "showing" something
             speaker = speaker_phrase(subj, mark_ranges)
         cue_text = _cue_text(tok)
-        out.append(Attribution(tok, cue_text, speaker, content, belief=belief))
+        out.append(Attribution(tok, cue_text, speaker, content, belief=belief,
+                               author=subj is not None and subj.lower_ in FIRST_SECOND))
     return out
 
 
@@ -299,9 +305,9 @@ def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[A
         line_start, line_end = _line_bounds(text, m.open)
         before = text[line_start:m.open].rstrip()
         s_start, s_end = _sent_bounds(sdoc, m.open, m.close)
-        closing_punct = text[m.start:m.close].rstrip("”»\"’ ").endswith(tuple(",.!?…"))
+        closing_punct = text[m.start:m.close].rstrip("”»\"’' ").endswith(tuple(",.!?…"))
         # Judged on the characters, not on the parser's sentences, which often break at quotation marks.
-        own_sentence = before == "" or re.search(r"[.!?…][”\"’)]*$", before) is not None
+        own_sentence = before == "" or re.search(r"[.!?…][”\"’')]*$", before) is not None
         governing = _governing(m, toks, attributions)
         adjacent = _adjacent(m, k, marks, ranges, attributions, s_start, s_end)
         # Set off from the sentence around it: it opens the sentence, follows a colon or comma
@@ -382,10 +388,19 @@ def _adjacent(m: MarkSpan, k: int, marks, ranges, attributions, s_start: int, s_
         got = [a for a in cands if lo <= a.cue.idx < hi and extra(a)]
         return min(got, key=lambda a: abs(a.cue.idx - nearest_to)) if got else None
 
-    tight = pick(m.close, min(m.close + 40, next_open, line_end), m.close,
-                 lambda a: not re.search(r"[.!?]", text[m.close:a.cue.idx]))
+    # "“…,” Brent Bozell III, founder of the Media Research Center, tells …": the speaker's
+    # name starts right after the quote even when a long apposition pushes the verb away.
+    tight = pick(m.close, min(m.close + 160, next_open, line_end), m.close,
+                 lambda a: not re.search(r"[.!?]", text[m.close:a.cue.idx].replace("Jr.", "").replace("Sr.", ""))
+                 and (a.cue.idx <= m.close + 40 or m.close <= a.speaker.start <= m.close + 40))
     if tight is not None:
         return tight
+    lead = text[line_start:m.open].rstrip()
+    if lead.endswith((",", ":")):
+        # he said, “…” / Trump boasted: “…”
+        tight_head = pick(max(m.open - 60, prev_close, line_start), m.open, m.open)
+        if tight_head is not None:
+            return tight_head
     if k > 0 and prev_close >= line_start and m.open - prev_close <= 120:
         between = pick(prev_close, m.open, m.open)
         if between is not None:
@@ -497,7 +512,7 @@ def _names_source(mention, text: str) -> bool:
 def _indirect(attributions: list[Attribution], marks: list[MarkSpan], lex: Lexicon) -> list[_Found]:
     out: list[_Found] = []
     for a in attributions:
-        if a.content is None or a.speaker is None:
+        if a.content is None or a.speaker is None or a.author:
             continue
         s, e = a.content
         if e - s < 8:
@@ -526,9 +541,20 @@ def _inherit_speakers(text: str, found: list[_Found]) -> None:
         between = text[prev.mark.close:cur.mark.open]
         same_para = "\n" not in between
         continued = prev.mark.unclosed and not between.strip()
-        if same_para and len(between) <= 200 or continued:
+        # A paragraph that is only a quotation, right after a paragraph whose quotation was
+        # attributed, goes on with the same speaker.
+        first, newline, rest = between.partition("\n")
+        next_para = bool(newline) and len(first) <= 160 and not rest.strip() and _only_quote_paragraph(text, cur.mark)
+        if same_para and len(between) <= 200 or continued or next_para:
             cur.attribution = prev.attribution
             cur.inherit = False
+
+
+def _only_quote_paragraph(text: str, m: MarkSpan) -> bool:
+    a = text.rfind("\n", 0, m.open) + 1
+    b = text.find("\n", m.close)
+    b = len(text) if b < 0 else b
+    return not text[a:m.open].strip() and not text[m.close:b].strip()
 
 
 def _sentence_text(doc: Document, starts: list[int], start: int, end: int) -> str | None:

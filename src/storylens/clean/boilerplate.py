@@ -2,8 +2,8 @@
 
 The raw text is split into blocks (lines). Each block is judged by its own features (length,
 final punctuation, capitalisation, position, cue patterns from ``data/clean/cues.tsv``) and by
-how related it is to the article's main body (TF-IDF cosine to the body centroid, see
-``relate.py``). Removed blocks and sentences are returned as spans into the raw text with a
+how related it is to the article's main body (TF-IDF cosine to the body centroid and the share
+of its words the body uses, see ``relate.py``). Removed blocks and sentences are returned as spans into the raw text with a
 reason; metadata found on the way (title, author, date, outlet) is returned as fields.
 """
 from __future__ import annotations
@@ -16,9 +16,10 @@ from ..model import Removed
 from . import cues
 from .blocks import Block, segment, sentences, words
 from .metadata import (byline_name, choose_date, dates_in, is_date_line, leading_name, name_like,
-                       numeric_agrees, outlet_from_heading, outlet_in_bio, parse_date)
+                       outlet_from_heading, outlet_in_bio)
 from .relate import relatedness, relatedness_parts
 
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}\((AP|Reuters|AFP|UPI|[A-Z][a-z]+ Wire)\)\s*[—–-]")
 _ATTRIBUTION = re.compile(r"^[—–―-]{1,2}\s*\S")
 _END_PUNCT = tuple(".!?\"”’)…:")
 
@@ -60,6 +61,15 @@ class _Doc:
         self.title: str | None = None
         self.author: str | None = None
         self.outlet: str | None = None
+        self.lower_words = {w for w in words(raw) if w.islower()}
+
+    def person_name(self, text: str) -> bool:
+        """Name-shaped, and its words are not used as ordinary lower-case words in the article
+        ("Final Thoughts" is a heading, "Eric Hill" a name)."""
+        if not name_like(text):
+            return False
+        toks = [t.lower().strip(".,") for t in text.split()]
+        return sum(t in self.lower_words for t in toks) <= len(toks) // 3
 
     def kept(self) -> list[Block]:
         return [b for b in self.blocks if b.reason is None]
@@ -67,12 +77,6 @@ class _Doc:
     def mark(self, b: Block, reason: str) -> None:
         if b.reason is None:
             b.reason = reason
-
-    def next_kept(self, b: Block) -> Block | None:
-        for x in self.blocks[b.index + 1:]:
-            if x.reason is None:
-                return x
-        return None
 
     def prev_kept(self, b: Block) -> Block | None:
         for x in reversed(self.blocks[:b.index]):
@@ -110,13 +114,17 @@ def clean_text(raw: str, title: str | None = None, author: str | None = None) ->
 # ---- steps --------------------------------------------------------------------------------
 
 def _line_cues(d: _Doc) -> None:
+    n = len(d.blocks)
     for b in d.blocks:
         t = b.text
         if b.n_words > 12:
             continue
+        # A date alone on a line is publication metadata at the head or foot of the page; inside
+        # the body it is a timeline heading and stays.
+        edge = b.index < 8 or b.index >= n - 4
         if cues.line_is("counter", t):
             d.mark(b, "read-time/view counter")
-        elif is_date_line(t):
+        elif edge and is_date_line(t):
             d.found_dates.extend(dates_in(t))
             d.mark(b, "date line (metadata)")
         elif cues.line_is("bio_label", t):
@@ -144,12 +152,18 @@ def _title(d: _Doc, given: str | None) -> None:
             d.title = given
             d.mark(first, "title (metadata)")
         return
-    if first.index > 3 or first.n_words > 25 or first.n_words < 2 or first.text.endswith((".", ",", ";", "…")):
+    bare = first.text.rstrip("\"'”’)]» ")
+    if first.index > 3 or first.n_words > 25 or first.n_words < 2 or bare.endswith((".", ",", ";", "…", "!", "。")) \
+            or "。" in first.text or _DATELINE.match(first.text):
         return
     nxt = d.blocks[first.index + 1] if first.index + 1 < len(d.blocks) else None
-    # A headline stands apart: a blank line or metadata lines follow it, or the next line is a paragraph.
-    if nxt is None or nxt.group != first.group or nxt.reason is not None or nxt.n_words >= 2 * first.n_words + 10:
-        d.title = first.text
+    # A headline stands apart: a blank line or metadata lines follow it; or, in text without blank
+    # lines, a short line with no sentence break inside is followed by a long paragraph.
+    apart = nxt is None or nxt.group != first.group or nxt.reason is not None
+    run_in = (nxt is not None and nxt.n_words >= 2 * first.n_words + 10 and first.n_words <= 15
+              and not re.search(r"[.!?]\s", first.text))
+    if apart or run_in:
+        d.title = first.text.lstrip("#").strip().strip("*_").strip()  # Markdown heading marks
         d.mark(first, "title (metadata)")
 
 
@@ -207,16 +221,20 @@ def _containment(a: str, b: str) -> float:
     return len(sa & _shingles(b, 2)) / len(sa) if sa else 0.0
 
 
-def _credit_like(b: Block) -> bool:
+def _credit_like(d: _Doc, b: Block) -> bool:
     t = b.text
-    if b.n_words > 8 or b.n_words == 0 or t.endswith(_END_PUNCT) or _ATTRIBUTION.match(t):
+    if b.n_words > 8 or b.n_words == 0 or t.endswith(_END_PUNCT) or _ATTRIBUTION.match(t) \
+            or "http" in t or "www." in t or "@" in t:
         return False
-    return name_like(t.replace("/", " ").replace(" via ", " ")) or cues.has("credit", t)
+    return d.person_name(t.replace("/", " ").replace(" via ", " ")) or cues.has("credit", t)
 
 
 def _captions(d: _Doc) -> None:
     for b in d.kept():
-        if not _credit_like(b):
+        if b.n_words <= 60 and cues.has("caption", b.text) and not b.text.startswith(("\"", "“")):
+            d.mark(b, "photo caption")
+            continue
+        if not _credit_like(d, b):
             continue
         prev = d.blocks[b.index - 1] if b.index > 0 else None
         nxt = d.blocks[b.index + 1] if b.index + 1 < len(d.blocks) else None
@@ -226,34 +244,57 @@ def _captions(d: _Doc) -> None:
             continue  # a credit closes its caption group; a heading is followed by its paragraph
         group = [x for x in d.blocks if x.group == b.group]
         strong = cues.has("credit", b.text) and not b.text.istitle() or "/" in b.text
-        if len(group) == 2 or (strong and group[-1] is b and len(group) <= 3):
+        # A bare name closing the text's last paragraph is a signature or byline, not a credit.
+        last_group = b.group == d.blocks[-1].group
+        if (len(group) == 2 and (strong or not last_group)) or (strong and group[-1] is b and len(group) <= 3):
             d.mark(prev, "photo caption")
             d.mark(b, "photo credit")
 
 
 def _trailing_section(d: _Doc) -> None:
-    """A heading such as "More from ..." late in the text, followed by blocks less related to the
-    story than the story's own paragraphs are: everything from the heading on is other stories."""
+    """A heading such as "More from ..." late in the text, followed by blocks of other stories.
+
+    After a strong heading ("More from X", "Related stories") blocks are dropped while they are
+    short teasers or less related to the story than its own paragraphs; a long paragraph as related
+    as the story means the story goes on (an inline box), and the rest is kept. After a weak heading
+    ("More on ...") everything after it goes only when it is, on average, clearly unrelated.
+    """
     kept = d.kept()
     if len(kept) < 3:
         return
     total = sum(len(b.text) for b in kept)
     seen = 0
-    for b in kept:
-        seen += len(b.text)
-        if seen < 0.3 * total or b.n_words > 10 or not cues.line_is("section_break", b.text):
+    for b in d.blocks:
+        if b.reason is None:
+            seen += len(b.text)
+        if seen < 0.3 * total or b.n_words > 10 or b.reason not in (None, "page widget"):
+            continue
+        strong = cues.line_is("section_break", b.text)
+        if not strong and not (b.reason is None and cues.line_is("section_break_weak", b.text)):
             continue
         before = [x for x in kept if x.index < b.index]
         after = [x for x in d.blocks if x.index > b.index]
         after_kept = [x for x in after if x.reason is None and x.n_words >= 4]
-        if after_kept:
-            scores = relatedness(d.blocks, before)
-            ref = median([scores[x.index] for x in before if x.n_words >= 20] or [scores[x.index] for x in before])
-            mean_after = sum(scores[x.index] * len(x.text) for x in after_kept) / sum(len(x.text) for x in after_kept)
-            if mean_after > 0.6 * ref:
-                continue  # what follows is still about the story
+        if not before:
+            continue
+        scores = relatedness(d.blocks, before)
+        ref = median([scores[x.index] for x in before if x.n_words >= 20] or [scores[x.index] for x in before])
+        if strong:
+            cut = []
+            for x in after:
+                if x.reason is None and x.n_words >= 30 and scores[x.index] >= 0.8 * ref:
+                    break  # the story goes on
+                cut.append(x)
+        else:
+            if after_kept:
+                mean_after = sum(scores[x.index] * len(x.text) for x in after_kept) / sum(len(x.text) for x in after_kept)
+                if mean_after > 0.6 * ref:
+                    continue  # what follows is still about the story
+            cut = after
+        if not cut and b.reason is not None:
+            continue
         d.outlet = d.outlet or outlet_from_heading(b.text)
-        for x in [b] + after:
+        for x in [b] + cut:
             x.reason = "other stories (trailing block)"
         return
 
@@ -272,11 +313,11 @@ def _bios_and_bylines(d: _Doc, scores: dict[int, float], low: float) -> None:
             d.outlet = d.outlet or outlet_in_bio(b.text)
             d.mark(b, "author bio")
     kept = d.kept()
-    if kept and name_like(kept[-1].text) and len(kept) > 1:
+    if kept and d.person_name(kept[-1].text) and len(kept) > 1:
         d.author = d.author or kept[-1].text.strip()
         d.mark(kept[-1], "byline (metadata)")
     kept = d.kept()
-    if len(kept) > 1 and name_like(kept[0].text) and kept[1].n_words >= 20:
+    if len(kept) > 1 and d.person_name(kept[0].text) and kept[1].n_words >= 20:
         d.author = d.author or kept[0].text.strip()
         d.mark(kept[0], "byline (metadata)")
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "clean" / "cues.tsv"
-LINE_CATEGORIES = {"counter", "widget", "section_break", "bio_label", "byline"}
+LINE_CATEGORIES = {"counter", "widget", "section_break", "section_break_weak", "bio_label", "byline"}
 
 
 @lru_cache(maxsize=1)

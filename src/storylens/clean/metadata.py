@@ -70,10 +70,6 @@ def choose_date(found: list[tuple[str, bool]]) -> str | None:
     return None
 
 
-def numeric_agrees(numeric: str, iso: str) -> bool:
-    return iso in (parse_date(numeric), parse_date(numeric, prefer_day_first=True))
-
-
 def name_like(text: str, max_tokens: int = 4) -> bool:
     """2–4 capitalised tokens (a person's name), no sentence punctuation."""
     t = text.strip()

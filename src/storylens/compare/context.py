@@ -156,9 +156,27 @@ def build_views(documents: Sequence[Document], rep: dict[str, str]) -> dict[str,
             if not any(qs <= s and e <= qe for qs, qe, _ in quotes):
                 quotes.append((s, e, None))
         quotes.sort()
-        sentences = d.sentences or _fallback_sentences(a.text)
+        sentences = _split_lines(d.sentences or _fallback_sentences(a.text), a.text)
         views[a.id] = DocView(d, outlet_of(a), mentions, quotes, sentences)
     return views
+
+
+def _split_lines(sentences: list[Sentence], text: str) -> list[Sentence]:
+    """Headings, captions and list items glued to a sentence across a line break become their own units."""
+    out = []
+    for s in sentences:
+        if "\n" not in s.text:
+            out.append(s)
+            continue
+        pos = s.start
+        for part in re.split(r"(\n+)", text[s.start:s.end]):
+            if part.strip() and "\n" not in part:
+                lead = len(part) - len(part.lstrip())
+                st = pos + lead
+                en = pos + len(part.rstrip())
+                out.append(Sentence(st, en, text[st:en]))
+            pos += len(part)
+    return out
 
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])|\n+")

@@ -270,6 +270,19 @@ def _attribution(tok, sdoc, resolver: Resolver, reporting: frozenset) -> str | N
     return None
 
 
+CONTRAST = {"but", "however", "yet", "although", "though"}
+
+
+def _hedged(head, sdoc, hedges: frozenset) -> bool:
+    """Modal or speculative wording around the cue, a restriction ("only"), or a caveat after it."""
+    for t in [head, *list(head.ancestors)[:3]]:
+        for c in [t, *[c for c in t.children if c.dep_ in ("aux", "advmod", "mark")]]:
+            if _lemma(c) in hedges or (c is not t and c.lower_ == "only"):
+                return True
+    # "X says he is ready for talks, but ..." : the sentence itself qualifies the statement
+    return any(t.lower_ in CONTRAST and t.dep_ in ("cc", "mark", "advmod") for t in sdoc[head.i + 1:])
+
+
 def find(view: DocView, sentence: Sentence, sdoc, entries, person_ids: set[str]) -> list[Finding]:
     negators = load_words(claims_file("negators.txt"))
     hedges = load_words(claims_file("hedges.txt"))
@@ -296,8 +309,7 @@ def find(view: DocView, sentence: Sentence, sdoc, entries, person_ids: set[str])
             if aid is None:
                 continue
             neg = _negated(head, negators)
-            hedged = hedged_sentence or any(_lemma(t) in hedges for t in [head, *head.ancestors][:4]
-                                            for t in [t, *[c for c in t.children if c.dep_ in ("aux", "advmod")]])
+            hedged = hedged_sentence or _hedged(head, sdoc, hedges)
             cs = sentence.start + head.idx
             ce = sentence.start + sdoc[span[-1]].idx + len(sdoc[span[-1]].text)
             key = (e.frame, aid, cs)

@@ -36,8 +36,9 @@ class ArticleRep:
     actors: frozenset
 
 
-def lead_units(view: DocView, n: int = LEAD_SENTENCES) -> list[str]:
+def lead_units(view: DocView, n: int | None = None) -> list[str]:
     """Title plus the first substantial sentences."""
+    n = LEAD_SENTENCES if n is None else n
     units = []
     title = (view.doc.article.title or "").strip()
     if title:

@@ -22,7 +22,7 @@ from typing import Sequence
 from ..config import Config
 from ..model import Actor, Document, Entity
 from . import kb as KB
-from .names import fold, name_key, slug
+from .names import name_key, slug
 from .registry import Registry, RegistryError, load_registry, norm
 
 __all__ = ["link_actors", "slug"]
@@ -148,17 +148,11 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
                     f"surname-only mention \"{ents[i][1].name}\" fits {len(groups)} different people; left apart")
 
     # Registry merges, by actor id (as it would be built) or by name.
-    def group_label(root) -> set[str]:
-        out = set()
-        for i, (d, e) in enumerate(ents):
-            if uf.find(i) == root:
-                out.add(slug(e.name))
-                out.add(norm(e.name))
-        return out
     merge_name: dict = {}
     if registry.merges:
-        roots = {uf.find(i) for i in range(len(ents))}
-        labels = {r: group_label(r) for r in roots}
+        labels: dict = defaultdict(set)
+        for i, (d, e) in enumerate(ents):
+            labels[uf.find(i)].update((slug(e.name), norm(e.name)))
         for m in registry.merges:
             targets = []
             for ref in m:

@@ -56,6 +56,7 @@ class KB:
     country_words: set = field(default_factory=set)     # phrases that name a country itself
     surnames: dict = field(default_factory=dict)        # surname key -> {entry index}
     cameo_to_iso: dict = field(default_factory=dict)
+    facility_words: set = field(default_factory=set)
 
 
 def norm_phrase(text: str) -> str:
@@ -124,6 +125,7 @@ def load_kb() -> KB:
     kb.glued_suffixes = sorted(sup.get("glued_suffixes") or [], key=len, reverse=True)
     kb.common_surnames = {s.lower() for s in sup.get("common_surnames") or []}
     kb.cameo_to_iso = dict(sup.get("cameo_to_iso") or {})
+    kb.facility_words = {w.lower() for w in sup.get("facility_words") or []}
     for old_code, iso in kb.cameo_to_iso.items():
         if old_code in kb.country_names:
             kb.country_names.setdefault(iso, kb.country_names[old_code])
@@ -300,7 +302,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def lookup(text: str, date: str | None = None) -> dict | None:
-    """Code an actor phrase; None when nothing in it is known. See the module docstring."""
+    """Code an actor phrase; None when nothing in it is known. See the module docstring.
+
+    `date` (ISO) picks the role valid then from the dictionaries' dated codes. When the phrase
+    matched a dictionary entry the result also has "kb", that entry's index (for provenance)."""
     if not text or not text.strip():
         return None
     r = _lookup(text.strip(), (date or "")[:10] or None)

@@ -41,6 +41,15 @@ def _context(c: Corpus, article_id: str, start, end, fallback: str = "") -> dict
 
 
 def _event(c: Corpus, e) -> dict:
+    """An event as pages show it; kept per Corpus since the story, timeline and actor pages share them."""
+    cache = c.memo("events", dict)
+    d = cache.get(e.id)
+    if d is None or d["article_id"] != e.article_id:
+        d = cache[e.id] = _make_event(c, e)
+    return d
+
+
+def _make_event(c: Corpus, e) -> dict:
     a = c.articles.get(e.article_id)
     date, date_source = e.date, "event"
     if not date and a is not None and a.published:
@@ -51,6 +60,14 @@ def _event(c: Corpus, e) -> dict:
             "source": e.source if e.source in c.actors else None, "source_name": c.actor_name(e.source) or e.source_text,
             "target": e.target if e.target in c.actors else None, "target_name": c.actor_name(e.target) or e.target_text,
             "trigger": e.trigger, "location": e.location, "sentence": e.sentence, "start": e.start, "end": e.end}
+
+
+def _event_date(c: Corpus, e) -> str | None:
+    """The event's own date, else its article's (the order the timeline uses)."""
+    if e.date:
+        return e.date
+    a = c.articles.get(e.article_id)
+    return a.published if a is not None else None
 
 
 def _quote(c: Corpus, q) -> dict:
@@ -107,6 +124,7 @@ def index_view(c: Corpus) -> dict:
         stories.append({"id": s.id, "title": s.title, "n_articles": len(s.article_ids), "outlets": outlets,
                         "n_contradictions": len(c.contradictions_by_story.get(s.id, [])),
                         "lead": s.summary[0].text if s.summary else None})
+    stories.sort(key=lambda s: (-s["n_articles"], s["id"]))  # the main story first
     unassigned = [a.id for a in c.an.articles if a.id not in c.story_of and not a.duplicate_of]
     return {"counts": {k: len(getattr(c.an, k)) for k in
                        ("articles", "actors", "quotes", "events", "stories", "claims", "contradictions",
@@ -212,8 +230,8 @@ def actor_view(c: Corpus, actor_id: str) -> dict | None:
         return None
     quotes = [_quote(c, q) for q in c.quotes_by_speaker.get(a.id, [])[:LIST_CAP]]
     about = [_quote(c, q) for q in c.quotes_about.get(a.id, [])[:LIST_CAP]]
-    events = sorted(({**_event(c, e), "role": role} for role, e in c.events_by_actor.get(a.id, [])),
-                    key=lambda e: (e["date"] or "9999", e["id"]))[:LIST_CAP]
+    events = [{**_event(c, e), "role": role} for role, e in
+              sorted(c.events_by_actor.get(a.id, []), key=lambda re_: (_event_date(c, re_[1]) or "9999", re_[1].id))[:LIST_CAP]]
     by_outlet = defaultdict(list)
     for f in c.framing_by_actor.get(a.id, []):
         by_outlet[f.outlet or c.outlet(f.article_id)].append(f)
@@ -279,9 +297,11 @@ def _gap(c: Corpus, g) -> dict:
         cited = [_ref(c, st.article_id, st.start, st.end, st.text) for st in cl.stances][:5]
         if not cited and cl.article_id:
             cited = [_ref(c, cl.article_id, cl.start, cl.end, cl.text)]
+    story_outlets = sorted({c.outlet(a) for a in s.article_ids}) if s else []
     return {"story_id": g.story_id, "story_title": s.title if s else None, "claim_id": g.claim_id,
             "text": g.text, "outlets": g.outlets, "reason": g.reason,
-            "story_outlets": sorted({c.outlet(a) for a in s.article_ids}) if s else [], "cited": cited}
+            "story_outlets": story_outlets,
+            "not_reported_by": [o for o in story_outlets if o not in set(g.outlets or [])], "cited": cited}
 
 
 def gaps_view(c: Corpus, story_id: str | None = None) -> dict:

@@ -1,0 +1,368 @@
+"""Claims of a story aligned across its articles, each article's stance, and contradictions.
+
+Two kinds of claim groups:
+
+* **Willingness claims** (lexicon ``data/claims/predicates.tsv``): every sentence that says an
+  actor is, or is not, willing to talk / meet / compromise is a finding (actor, frame,
+  polarity after negation). Findings about the same actor and frame are one claim whatever the
+  wording; an article agrees with the claim when its findings have the claim's polarity,
+  disagrees when they have the opposite one, and discusses it when it only reports what a
+  third party says, hedges, or says both.
+* **Paraphrase claims**: the other check-worthy sentences (naming an actor, with an event, a
+  quote or a figure) clustered across articles by embedding similarity plus shared actors, so
+  the same fact told in different words is one claim. A member sentence disagrees when its
+  negation parity differs from the claim's (or the stance model says so), discusses when it is
+  hedged or attributed.
+
+Contradictions are pairs of articles, preferably from different outlets, with agree vs disagree
+stances on one claim; both spans are kept.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..model import Claim, ClaimStance, Contradiction, Sentence, Story
+from .context import DocView, Parser, words
+from .embed import embed
+from .lexicon import Finding, claims_file, find, load_entries, load_words
+
+PARAPHRASE_JOIN = 0.75        # average combined similarity for two sentences to state one claim
+RELEVANCE = 0.30              # minimal cosine of a sentence to its story to be a candidate claim
+MAX_SINGLE = 12               # single-article paraphrase claims kept per story (most central first)
+LEAD_WEIGHT = 2.0             # the headline / first sentence states what the article stands for
+ATTRIBUTED_WEIGHT = 0.6
+HEDGED_WEIGHT = 0.5
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+
+
+@dataclass
+class StoryClaims:
+    claims: list[Claim] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def _statements(path: str) -> dict[tuple[str, int], str]:
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader([ln for ln in f if ln.strip() and not ln.startswith("#")], delimiter="\t"))
+    return {(r["frame"], 1 if r["polarity"].strip() == "+" else -1): r["statement"] for r in rows}
+
+
+@lru_cache(maxsize=4)
+def _cue_prefixes(path: str) -> re.Pattern:
+    heads = sorted({e.cue[0][: max(3, len(e.cue[0]) - 2)] for e in load_entries(path)})
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, heads)) + r")", re.I)
+
+
+def _sentence_index(view: DocView, s: Sentence) -> int:
+    for i, t in enumerate(view.sentences):
+        if t.start == s.start:
+            return i
+    return 99
+
+
+def willingness_findings(views: Sequence[DocView], parser: Parser, person_ids: set[str],
+                         sentences: dict[str, list[Sentence]] | None = None) -> list[Finding]:
+    path = claims_file("predicates.tsv")
+    entries = load_entries(path)
+    pre = _cue_prefixes(path)
+    todo = []
+    for v in views:
+        for s in (sentences or {}).get(v.id, v.sentences):
+            if pre.search(s.text) and (v.actors_in(s.start, s.end) or _has_pronoun(s.text)):
+                todo.append((v, s))
+    parser.parse_many(s.text for _, s in todo)
+    out: list[Finding] = []
+    for v, s in todo:
+        out.extend(find(v, s, parser(s.text), entries, person_ids))
+    return out
+
+
+def _has_pronoun(text: str) -> bool:
+    return re.search(r"\b(he|she|they|his|her|their)\b", text, re.I) is not None
+
+
+def _finding_weight(f: Finding) -> tuple[float, bool]:
+    """(weight, endorsed): endorsed when the article says it in its own voice or quotes the actor itself."""
+    w = 1.0
+    endorsed = True
+    if f.attributed_to and f.attributed_to != f.actor:
+        w *= ATTRIBUTED_WEIGHT
+        endorsed = False
+    if f.hedged:
+        w *= HEDGED_WEIGHT
+        endorsed = False
+    if _sentence_index(f.view, f.sentence) == 0:
+        w *= LEAD_WEIGHT
+    return w, endorsed
+
+
+def _article_position(findings: list[Finding]) -> tuple[str, Finding, float]:
+    """An article's position on a willingness claim: '+', '-' or 'discuss', its best finding, confidence."""
+    pos = neg = 0.0
+    endorsed = {1: 0.0, -1: 0.0}
+    best: dict[int, tuple[float, Finding]] = {}
+    for f in findings:
+        w, e = _finding_weight(f)
+        if f.polarity > 0:
+            pos += w
+        else:
+            neg += w
+        if e:
+            endorsed[f.polarity] += w
+        if f.polarity not in best or w > best[f.polarity][0]:
+            best[f.polarity] = (w, f)
+    if pos and neg:
+        if pos >= 2 * neg and endorsed[1]:
+            return "+", best[1][1], pos / (pos + neg)
+        if neg >= 2 * pos and endorsed[-1]:
+            return "-", best[-1][1], neg / (pos + neg)
+        top = 1 if pos >= neg else -1
+        return "discuss", best[top][1], 0.5
+    pol = 1 if pos else -1
+    f = best[pol][1]
+    if not endorsed[pol]:
+        return "discuss", f, 0.5
+    return ("+" if pol > 0 else "-"), f, min(1.0, 0.6 + 0.2 * (pos + neg))
+
+
+def _stance_of(view: DocView, s: Sentence, stance: str, start: int | None = None, end: int | None = None) -> ClaimStance:
+    a, b = (start, end) if start is not None else (s.start, s.end)
+    return ClaimStance(article_id=view.id, stance=stance, start=a, end=b, text=view.text[a:b], outlet=view.outlet)
+
+
+def willingness_claims(story: Story, views: dict[str, DocView], findings: list[Finding],
+                       actor_names: dict[str, str], next_id) -> tuple[list[Claim], list[tuple]]:
+    statements = _statements(claims_file("frames.tsv"))
+    groups: dict[tuple[str, str], dict[str, list[Finding]]] = {}
+    seen: set[tuple] = set()
+    # one sentence states one position: "X's refusal ... has stalled ..." is a single finding
+    for f in sorted(findings, key=lambda f: (not _finding_weight(f)[1], -_finding_weight(f)[0])):
+        key = (f.frame, f.actor, f.view.id, f.sentence.start)
+        if f.actor is None or key in seen:
+            continue
+        seen.add(key)
+        groups.setdefault((f.frame, f.actor), {}).setdefault(f.view.id, []).append(f)
+    claims, conf = [], []
+    for (frame, actor), per_article in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        positions = {aid: _article_position(fs) for aid, fs in per_article.items()}
+        # one vote per outlet (several articles of one outlet count once), confidence breaks ties
+        votes = {"+": 0.0, "-": 0.0}
+        by_outlet: dict[tuple[str, str], float] = {}
+        for aid, (p, _, c) in positions.items():
+            if p in votes:
+                key = (views[aid].outlet, p)
+                by_outlet[key] = max(by_outlet.get(key, 0.0), c)
+        for (_, p), c in by_outlet.items():
+            votes[p] += 1.0 + 0.01 * c
+        if not votes["+"] and not votes["-"]:
+            # only reported or hedged: the claim is what they report
+            top = max(positions.values(), key=lambda x: x[2])[1].polarity
+        elif votes["+"] != votes["-"] and abs(votes["+"] - votes["-"]) >= 0.5:
+            top = 1 if votes["+"] > votes["-"] else -1
+        else:
+            # as many outlets each way: the weight of everything said, reported and hedged included
+            signed = sum(f.polarity * _finding_weight(f)[0] for fs in per_article.values() for f in fs)
+            top = 1 if signed >= 0 else -1
+        name = actor_names.get(actor, actor)
+        text = statements.get((frame, top), f"{name}: {frame} {'+' if top > 0 else '-'}").format(actor=name)
+        stances, confidence = [], {}
+        for aid in story.article_ids:
+            if aid not in positions:
+                continue
+            p, f, c = positions[aid]
+            st = "discuss" if p == "discuss" else ("agree" if (p == "+") == (top > 0) else "disagree")
+            stances.append(_stance_of(views[aid], f.sentence, st))
+            confidence[aid] = c
+        rep = next((positions[s.article_id][1] for s in stances if s.stance == "agree"), None) or \
+            positions[stances[0].article_id][1]
+        claim = Claim(id=next_id(), story_id=story.id, text=text, stances=stances, article_id=rep.view.id,
+                      start=rep.sentence.start, end=rep.sentence.end, actors=[actor],
+                      outlets=sorted({s.outlet for s in stances if s.outlet}))
+        claims.append(claim)
+        conf.append(confidence)
+    return claims, conf
+
+
+def _negation_parity(text: str, negators: frozenset) -> int:
+    toks = [t.lower().replace("\u2019", "'") for t in re.findall(r"[A-Za-z']+|n't", text)]
+    n = sum(1 for t in toks if t in negators or t.endswith("n't"))
+    return n % 2
+
+
+def check_worthy(view: DocView, s: Sentence, event_spans: list[tuple[int, int]]) -> float:
+    """How much a sentence states something checkable: actors, events, quotes, figures."""
+    t = s.text.strip()
+    n = len(words(t))
+    if n < 7 or n > 80 or t.endswith("?"):
+        return 0.0
+    score = 0.0
+    actors = view.actors_in(s.start, s.end)
+    if actors:
+        score += 0.4 + 0.1 * min(len(actors), 3)
+    if any(a < s.end and b > s.start for a, b in event_spans):
+        score += 0.4
+    if any(q[0] < s.end and q[1] > s.start for q in view.quotes):
+        score += 0.2
+    if _NUMBER.search(t):
+        score += 0.1
+    if re.search(r"\b(I|I'm|I\u2019m|me|my|you)\b", t):
+        return 0.0     # the writer's own opinion or an address to the reader is not a checkable claim
+    return max(score, 0.0)
+
+
+def paraphrase_claims(story: Story, views: dict[str, DocView], skip: set[tuple[str, int]],
+                      centroid: np.ndarray, next_id, config=None, stance_fn=None) -> tuple[list[Claim], list[dict]]:
+    negators = load_words(claims_file("negators.txt"))
+    hedges = load_words(claims_file("hedges.txt"))
+    cands: list[tuple[DocView, Sentence, float]] = []
+    for aid in story.article_ids:
+        v = views[aid]
+        spans = [(e.start, e.end) for e in v.doc.events]
+        for s in v.sentences:
+            if (aid, s.start) in skip:
+                continue
+            w = check_worthy(v, s, spans)
+            if w > 0:
+                cands.append((v, s, w))
+    if not cands:
+        return [], []
+    vecs = embed([s.text for _, s, _ in cands], config=config)
+    rel = vecs @ centroid
+    keep = [i for i in range(len(cands)) if rel[i] >= RELEVANCE]
+    cands = [cands[i] for i in keep]
+    vecs, rel = vecs[keep], rel[keep]
+    if not cands:
+        return [], []
+    actor_sets = [frozenset(v.actors_in(s.start, s.end)) for v, s, _ in cands]
+    sim = vecs @ vecs.T
+    n = len(cands)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = actor_sets[i], actor_sets[j]
+            bonus = 0.05 * (len(a & b) / len(a | b)) if a and b else 0.0
+            same_article = cands[i][0].id == cands[j][0].id
+            sim[i, j] = sim[j, i] = -1.0 if same_article else sim[i, j] + bonus
+    from .stories import agglomerate
+
+    groups = agglomerate(sim, PARAPHRASE_JOIN) if n > 1 else [[0]]
+    multi, single = [], []
+    for g in groups:
+        # one sentence per article: the one closest to the rest of the group
+        best: dict[str, int] = {}
+        for i in g:
+            aid = cands[i][0].id
+            score = float(np.mean([sim[i, j] for j in g if j != i])) if len(g) > 1 else 0.0
+            if aid not in best or score > best[aid][1]:
+                best[aid] = (i, score)
+        members = [i for i, _ in best.values()]
+        (multi if len(members) > 1 else single).append(members)
+    single.sort(key=lambda m: -(float(rel[m[0]]) * cands[m[0]][2]))
+    claims, confs = [], []
+    for members in multi + single[:MAX_SINGLE]:
+        if len(members) > 1:
+            medoid = max(members, key=lambda i: (sum(float(vecs[i] @ vecs[j]) for j in members), -i))
+        else:
+            medoid = members[0]
+        rv, rs, _ = cands[medoid]
+        rep_parity = _negation_parity(rs.text, negators)
+        pairs = [(rs.text, cands[i][1].text) for i in members if i != medoid]
+        model = stance_fn(pairs) if stance_fn and pairs else [None] * len(pairs)
+        stances, conf = [], {}
+        k = 0
+        for i in sorted(members, key=lambda i: story.article_ids.index(cands[i][0].id)):
+            v, s, _ = cands[i]
+            st, c = "agree", 0.6 + 0.3 * float(vecs[i] @ vecs[medoid])
+            if i != medoid:
+                label = model[k] if k < len(model) else None
+                k += 1
+                mine = _negation_parity(s.text, negators)
+                if label == "disagree" or (mine != rep_parity and float(vecs[i] @ vecs[medoid]) >= 0.75):
+                    st = "disagree"
+            if st == "agree" and (any(w.lower() in hedges for w in words(s.text)) or
+                                  (v.quote_at(s.start, s.end) is None and _reported(s.text))):
+                st = "discuss"
+            stances.append(_stance_of(v, s, st))
+            conf[v.id] = min(c, 1.0)
+        actors = sorted(set().union(*[actor_sets[i] for i in members]))
+        claims.append(Claim(id=next_id(), story_id=story.id, text=rs.text, stances=stances, article_id=rv.id,
+                            start=rs.start, end=rs.end, actors=actors,
+                            outlets=sorted({s.outlet for s in stances if s.outlet})))
+        confs.append(conf)
+    return claims, confs
+
+
+_REPORTED = re.compile(r"\b(said|says|claimed|claims|according to|reportedly|alleged|allegedly|told)\b", re.I)
+
+
+def _reported(text: str) -> bool:
+    return _REPORTED.search(text) is not None
+
+
+def contradictions(claims: list[Claim], confs: list[dict]) -> list[Contradiction]:
+    out = []
+    for claim, conf in zip(claims, confs):
+        agree = [s for s in claim.stances if s.stance == "agree"]
+        disagree = [s for s in claim.stances if s.stance == "disagree"]
+        for d in disagree:
+            # pair each dissenting account with every agreeing one from another outlet (else any)
+            partners = [a for a in agree if a.outlet != d.outlet] or agree
+            for a in partners:
+                score = round(min(conf.get(a.article_id, 0.5), conf.get(d.article_id, 0.5)), 3)
+                out.append(Contradiction(claim_id=claim.id, story_id=claim.story_id, a=a, b=d, score=score,
+                                         reason=f"{a.outlet} supports “{claim.text}”; {d.outlet} says the opposite"))
+    out.sort(key=lambda c: (-c.score, c.claim_id, c.a.article_id, c.b.article_id))
+    return out
+
+
+DISAGREE_MIN = 0.6   # stance-model probability of "disagree" needed to overrule the cues
+
+
+def load_stance_fn():
+    """The trained stance model as fn(pairs) -> labels, or None when it is missing or broken.
+
+    When the model gives probabilities, "disagree" is only passed on at DISAGREE_MIN or more:
+    a false contradiction costs the user more than a missed one.
+    """
+    try:
+        from . import stance as stance_mod
+    except Exception:
+        return None
+    fn = getattr(stance_mod, "predict", None)
+    proba = getattr(stance_mod, "predict_proba", None)
+    labels = tuple(getattr(stance_mod, "LABELS", ("agree", "disagree", "discuss", "unrelated")))
+    if not callable(fn):
+        return None
+    probe = [("Talks resumed on Monday.", "Talks resumed on Monday after a pause.")]
+    try:
+        out = fn(probe)
+        if not out or out[0] not in ("agree", "disagree", "discuss", "unrelated"):
+            return None
+        if callable(proba):
+            p = np.asarray(proba(probe))
+            if p.ndim != 2 or p.shape[1] != len(labels) or "disagree" not in labels:
+                proba = None
+    except Exception:
+        return None
+
+    def safe(pairs):
+        pairs = list(pairs)
+        try:
+            if callable(proba):
+                p = np.asarray(proba(pairs))
+                k = labels.index("disagree")
+                return [labels[int(np.argmax(row))] if labels[int(np.argmax(row))] != "disagree" or row[k] >= DISAGREE_MIN
+                        else "discuss" for row in p]
+            out = list(fn(pairs))
+            return out if len(out) == len(pairs) else [None] * len(pairs)
+        except Exception:
+            return [None] * len(pairs)
+    return safe

@@ -1,0 +1,113 @@
+"""Claims, stance, contradictions and coverage gaps on small invented coverage."""
+import pytest
+
+from storylens.compare import compare
+from storylens.compare.context import Parser, build_views
+from storylens.compare.lexicon import claims_file, find, load_entries
+from storylens.model import Article, Sentence
+from storylens.pipeline import analyze_documents, process_articles
+
+NORTH = Article(id="n1", source_path="north.txt", outlet="Northern Ledger", title="Keller offers talks in any format", text=(
+    "Prime Minister Anna Keller said on Monday that she is ready to hold talks with President Marco Tessaro in any format. "
+    "Keller has repeatedly called for direct negotiations to end the border dispute over the Orlen valley. "
+    "The valley's farmers lost access to their fields when the border was closed in March."))
+SOUTH = Article(id="s1", source_path="south.txt", outlet="Southern Gazette", title="Border talks stall over the Orlen valley", text=(
+    "Anna Keller's refusal to engage in meaningful dialogue has stalled the border talks with President Marco Tessaro. "
+    "Tessaro remains open to negotiations about the Orlen valley in any format. "
+    "Customs officers at the Orlen crossing counted 4,200 lorries waiting on Friday."))
+
+
+@pytest.fixture(scope="module")
+def analysis(nlp):
+    docs = list(process_articles([NORTH, SOUTH], nlp=nlp))
+    an, state = analyze_documents(docs)
+    return an, state, docs
+
+
+def _keller(an):
+    return next(a.id for a in an.actors if "Keller" in a.name)
+
+
+def test_one_story_for_two_outlets(analysis):
+    an, state, _ = analysis
+    assert len(an.stories) == 1
+    assert sorted(an.stories[0].article_ids) == ["n1", "s1"]
+
+
+def test_willingness_claim_aligned_across_outlets(analysis):
+    an, _, _ = analysis
+    keller = _keller(an)
+    claim = next(c for c in an.claims if c.actors == [keller] and "talk" in c.text)
+    stances = {s.article_id: s.stance for s in claim.stances}
+    assert set(stances) == {"n1", "s1"}
+    assert {stances["n1"], stances["s1"]} == {"agree", "disagree"}
+    # the Northern Ledger says she is ready: it sides with the claim exactly when the claim says "willing"
+    assert (stances["n1"] == "agree") == ("willing" in claim.text)
+
+
+def test_contradiction_surfaces_with_both_spans(analysis):
+    an, _, docs = analysis
+    texts = {d.article.id: d.article.text for d in docs}
+    keller = _keller(an)
+    claims = {c.id: c for c in an.claims}
+    hits = [c for c in an.contradictions if claims[c.claim_id].actors == [keller]]
+    assert hits, "the two outlets' opposite accounts of Keller must be reported"
+    c = hits[0]
+    assert {c.a.article_id, c.b.article_id} == {"n1", "s1"}
+    assert {c.a.stance, c.b.stance} == {"agree", "disagree"}
+    for side in (c.a, c.b):
+        assert texts[side.article_id][side.start:side.end] == side.text
+    both = c.a.text + " " + c.b.text
+    assert "ready to hold talks" in both and "refusal to engage" in both
+    assert c.a.outlet != c.b.outlet
+
+
+def test_every_stance_points_into_its_article(analysis):
+    an, _, docs = analysis
+    texts = {d.article.id: d.article.text for d in docs}
+    assert an.claims
+    for claim in an.claims:
+        assert claim.stances
+        for s in claim.stances:
+            assert s.stance in ("agree", "disagree", "discuss")
+            assert texts[s.article_id][s.start:s.end] == s.text
+
+
+def test_single_outlet_fact_is_a_coverage_gap(analysis):
+    an, _, _ = analysis
+    lorries = [g for g in an.coverage_gaps if "lorries" in g.text]
+    assert lorries and lorries[0].outlets == ["Southern Gazette"]
+    assert "only Southern Gazette" in lorries[0].reason
+
+
+def _findings(nlp, text):
+    art = Article(id="x", source_path="x.txt", text=text)
+    doc = next(iter(process_articles([art], nlp=nlp)))
+    from storylens.link.actors import link_actors
+    link_actors([doc])
+    view = build_views([doc], {})["x"]
+    parser = Parser(None)
+    people = {e.actor_id for e in doc.entities if e.type == "PERSON"}
+    out = []
+    for s in view.sentences:
+        out += find(view, s, parser(s.text), load_entries(claims_file("predicates.tsv")), people)
+    return out
+
+
+def test_negation_flips_willingness(nlp):
+    pos = _findings(nlp, "Marco Tessaro is ready to talk with the opposition leaders.")
+    neg = _findings(nlp, "Marco Tessaro is not ready to talk with the opposition leaders.")
+    assert [f.polarity for f in pos if f.frame == "engage"] == [1]
+    assert [f.polarity for f in neg if f.frame == "engage"] == [-1]
+
+
+def test_refusal_names_its_agent_not_the_other_party(nlp):
+    fs = _findings(nlp, "Marco Tessaro refused to negotiate with Anna Keller.")
+    engage = [f for f in fs if f.frame == "engage"]
+    assert len(engage) == 1 and engage[0].polarity == -1
+    assert "tessaro" in engage[0].actor
+
+
+def test_compare_on_nothing():
+    out = compare([], [], {}, None)
+    assert out.stories == [] and out.claims == []

@@ -1,0 +1,72 @@
+"""Framing: responsibility, tone and own-voice vs attributed loaded terms, on invented coverage."""
+import pytest
+
+from storylens.compare.framing import obstacle_sign, responsibility
+from storylens.model import Article
+from storylens.pipeline import analyze_documents, process_articles
+
+EAST = Article(id="e1", source_path="east.txt", outlet="Eastern Post", title="Tessaro blocks deal", text=(
+    "President Marco Tessaro has blocked every proposal from Prime Minister Anna Keller and refused to negotiate. "
+    "State television described Keller as a \u201cNazi\u201d and a puppet of foreign banks. "
+    "Tessaro, a dictator in all but name, ignored the deadline."))
+WEST = Article(id="w1", source_path="west.txt", outlet="Western Star", title="Keller stalls deal", text=(
+    "Prime Minister Anna Keller has stalled the agreement with President Marco Tessaro for months. "
+    "Tessaro offered new talks on Monday, and he did not block the proposal from Keller."))
+
+
+@pytest.fixture(scope="module")
+def framing(nlp):
+    docs = list(process_articles([EAST, WEST], nlp=nlp))
+    an, _ = analyze_documents(docs)
+    actor = {a.name.split()[-1]: a.id for a in an.actors}
+    rows = {(f.article_id, f.actor_id): f for f in an.framing}
+    return rows, actor, {d.article.id: d.article.text for d in docs}
+
+
+def test_responsibility_follows_who_blocks(framing):
+    rows, actor, _ = framing
+    t, k = actor["Tessaro"], actor["Keller"]
+    assert rows[("e1", t)].responsibility > 0.3
+    assert rows[("w1", k)].responsibility > 0.3
+    assert rows[("w1", t)].responsibility < 0
+    assert rows[("e1", t)].responsibility > rows[("w1", t)].responsibility
+    for f in rows.values():
+        assert -1.0 <= f.responsibility <= 1.0 and -1.0 <= f.tone <= 1.0
+        assert f.outlet in ("Eastern Post", "Western Star")
+
+
+def test_attributed_and_own_voice_loaded_terms(framing):
+    rows, actor, texts = framing
+    keller_terms = {t.term.lower(): t for t in rows[("e1", actor["Keller"])].loaded_terms}
+    assert keller_terms["nazi"].voice == "attributed"
+    assert "television" in (keller_terms["nazi"].attributed_to or "").lower()
+    assert keller_terms["puppet"].voice == "attributed"
+    tessaro_terms = {t.term.lower(): t for t in rows[("e1", actor["Tessaro"])].loaded_terms}
+    assert tessaro_terms["dictator"].voice == "outlet" and tessaro_terms["dictator"].attributed_to is None
+    for f in rows.values():
+        for t in f.loaded_terms:
+            assert texts[f.article_id][t.start:t.end] == t.term
+
+
+def test_evidence_sentences_are_real_spans(framing):
+    rows, actor, texts = framing
+    ev = rows[("e1", actor["Tessaro"])].evidence
+    assert any("blocked every proposal" in e.text for e in ev)
+    for f in rows.values():
+        for e in f.evidence:
+            assert texts[e.article_id][e.start:e.end] == e.text
+
+
+class _F:
+    def __init__(self, frame, polarity, attributed_to=None, actor="x", hedged=False):
+        self.frame, self.polarity, self.attributed_to, self.actor, self.hedged = frame, polarity, attributed_to, actor, hedged
+
+
+def test_scoring_rules():
+    assert obstacle_sign(_F("obstruct", 1)) == 1.0
+    assert obstacle_sign(_F("engage", -1)) == 1.0      # refusing to talk
+    assert obstacle_sign(_F("engage", 1)) == -1.0      # ready to talk
+    own, _ = responsibility([_F("obstruct", 1)])
+    reported, _ = responsibility([_F("obstruct", 1, attributed_to="someone-else")])
+    assert own > reported > 0
+    assert responsibility([])[0] == 0.0
