@@ -24,6 +24,7 @@ class Lexicon:
     anonymous_heads: frozenset[str]
     person_roles: frozenset[str]
     institution_heads: frozenset[str]
+    weak_cues: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -34,4 +35,5 @@ def lexicon() -> Lexicon:
         anonymous_heads=_read("anonymous_heads.txt"),
         person_roles=_read("person_roles.txt"),
         institution_heads=_read("institution_heads.txt"),
+        weak_cues=_read("weak_cues.txt"),
     )

@@ -261,7 +261,8 @@ def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
         speaker = None
         if subj is not None:
             author = subj.lower_ in FIRST_SECOND
-            if author and belief or subj.lower_ in DEMONSTRATIVE or not _animate(subj, lex):
+            weak = belief or lemma in lex.weak_cues
+            if author and belief or subj.lower_ in DEMONSTRATIVE or weak and not _animate(subj, lex):
                 continue      # the author's own view, or a thing "showing" something
             speaker = speaker_phrase(subj, mark_ranges)
         cue_text = _cue_text(tok)
