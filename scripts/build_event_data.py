@@ -42,6 +42,10 @@ def build_cameo_plover() -> dict[str, tuple[str, str, str, str]]:
             typ = "INVESTIGATE" if mode == "investigate" else "DISAPPROVE"
         if code.startswith("19") and typ == "ASSAULT":
             typ = "FIGHT"
+        if code.startswith("171"):
+            # seizing or destroying property is coercion in the PLOVER definitions (ASSAULT is violence
+            # against people), as the gold records code it ("blew up power lines", "demolished homes")
+            typ = "COERCE"
         assert typ in PLOVER_TYPES, (code, typ)
         table[code] = (typ, mode, ctx, desc)
     return table

@@ -155,3 +155,10 @@ def test_building_metonym_as_a_place_is_not_an_actor(nlp):
     gov = _by_name(d, "Government of the United States")
     assert [m.start for m in gov.mentions] == [text.rindex("White House")]
     assert [e.name for e in d.entities] == ["Government of the United States"]
+
+
+def test_bare_title_resolves_when_one_person_holds_it(nlp):
+    text = "President Emmanuel Macron arrived in Lisbon on Sunday. The president said Europe must act together."
+    d = _doc(nlp, text)
+    m = _by_name(d, "Emmanuel Macron")
+    assert [(x.text, x.kind) for x in m.mentions if x.kind == "title"] == [("president", "title")]

@@ -143,3 +143,14 @@ def test_actors_command_lists_from_store(tmp_path):
     assert r.exit_code == 0 and "vladimir-putin" in r.output and "nato" not in r.output
     r = CliRunner().invoke(app, ["actors", "--db", str(tmp_path / "missing.sqlite")])
     assert r.exit_code == 2
+
+
+def test_surname_particles_and_arabic_article():
+    assert name_key("von der Leyen") == (name_key("Ursula von der Leyen")[1],)
+    assert name_key("Le Pen") == (name_key("Marine Le Pen")[1],)
+    assert name_key("Assad") == (name_key("Bashar al-Assad")[1],)
+    assert name_key("Al Gore") == ("al", "gore")
+    docs = [_doc("a1", _person("Ursula von der Leyen")), _doc("a2", ("von der Leyen", "PERSON", [("von der Leyen", "surname")], None)),
+            _doc("a3", _person("Bashar al-Assad")), _doc("a4", ("Assad", "PERSON", [("Assad", "surname")], None))]
+    actors = link_actors(docs, Config(registry=None))
+    assert sorted(a.name for a in actors) == ["Bashar al-Assad", "Ursula von der Leyen"]

@@ -386,8 +386,8 @@ def extract_entities(doc: Document) -> None:
 
     # People: full names first, then single words.
     person_spans += [(None, s, e, toks) for s, e, toks in glued_prefix]
-    full = [p for p in person_spans if len(p[3]) >= 2]
-    single = [p for p in person_spans if len(p[3]) == 1]
+    full = [p for p in person_spans if len(name_key(" ".join(p[3]))) == 2]
+    single = [p for p in person_spans if len(name_key(" ".join(p[3]))) == 1]
     person_keys: dict[tuple, tuple] = {}
     for c, s, e, toks in full:
         k = name_key(" ".join(toks))
@@ -406,7 +406,7 @@ def extract_entities(doc: Document) -> None:
             by_surname.setdefault(k[1], set()).add(key)
             by_first.setdefault(k[0], set()).add(key)
     for c, s, e, toks in single:
-        k = translit_key(toks[0])
+        k = name_key(" ".join(toks))[0]
         if len(by_surname.get(k, ())) == 1:
             add(next(iter(by_surname[k])), "PERSON", s, e, "surname")
         elif not by_surname.get(k) and len(by_first.get(k, ())) == 1:

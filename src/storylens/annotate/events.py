@@ -55,7 +55,9 @@ def _word_match(word: str, tok, lex: Lexicon) -> bool:
     return low == word or lem == word or (low.endswith("s") and low[:-1] == word)
 
 
-_MAX_GAP = 4  # pattern words may skip a few words (determiners, adjectives), not whole clauses
+_FUNCTION_WORDS = {"on", "with", "to", "for", "against", "at", "in", "into", "from", "over", "about", "by", "off", "out",
+                   "up", "down", "away", "back", "of", "toward", "towards", "upon", "through", "across", "after"}
+_MAX_GAP = 6  # pattern words may skip a few words (determiners, adjectives), not whole clauses
 
 
 def _match_seq(words: list[str], toks: list, lex: Lexicon) -> bool:
@@ -105,6 +107,7 @@ def _code_verb(tok, lemma: str, lex: Lexicon) -> tuple[str | None, bool]:
     if passive:
         post = passive + post
     post_bag, pre_bag = _bag(post), _bag(pre)
+    child_words = {c.lower_ for c in tok.children if c.dep_ in ("prep", "prt", "agent", "dative")}
     best, best_score = None, 0
     default = None
     for pats, dflt, own in entries:
@@ -118,6 +121,8 @@ def _code_verb(tok, lemma: str, lex: Lexicon) -> tuple[str | None, bool]:
                     continue
             if not (_could_match(p.post, post_bag, lex) and _could_match(p.pre, pre_bag, lex)):
                 continue
+            if p.post and all(w in _FUNCTION_WORDS for w in p.post) and not all(w in child_words for w in p.post):
+                continue  # a bare preposition pattern ("* ON") must be the verb's own preposition
             if _match_seq(p.post, post, lex) and _match_seq(p.pre, pre, lex):
                 best, best_score = p, score
     if best is not None:
@@ -420,6 +425,10 @@ def _military(source: ActorRef | None, tok) -> bool:
     return any(w in _MILITARY_WORDS for w in source.text.lower().split())
 
 
+def _civilian(target: ActorRef | None, lex: Lexicon) -> bool:
+    return target is not None and any(w in lex.cues["civilian"] for w in target.text.lower().split())
+
+
 def _obligation(tok, lex: Lexicon) -> bool:
     """The trigger's own clause carries 'must' / 'should' / 'has to'."""
     for x in _chain(tok, lex)[:3]:
@@ -509,8 +518,9 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
             if _same(target, source):
                 target = None
         etype, code = c.type, c.code
-        if etype == "FIGHT" and code in ("190", "19") and not _military(source, tok):
-            # conventional military force needs an armed actor; killings and bombings by others are assaults
+        if etype == "FIGHT" and (code in ("190", "19") and not _military(source, tok) or _civilian(target, lex)):
+            # conventional military force needs an armed actor on both sides; killings and bombings by
+            # others, or force used against civilians, are assaults
             etype, code = "ASSAULT", "180"
         if speaker is not None and _obligation(tok, lex) and not _same(speaker, source):
             # "X said Y must do Z": X demands Z of Y (CAMEO 10)
@@ -522,6 +532,8 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
             continue
         if c.kind == "noun" and source is None:
             continue
+        if c.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass", "pobj") and tok.head.lemma_.lower() in lex.cues["reverse"]:
+            continue  # "lifted the blockade", "ended the strikes": not the act itself
         mode = _mode(tok, c, lex)
         if etype == "DEMAND" and code == "100" and mode == "hypothetical":
             mode = "reported"

@@ -313,11 +313,9 @@ def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[A
         adjacent = _adjacent(m, k, marks, ranges, attributions, s_start, s_end)
         # Set off from the sentence around it: it opens the sentence, follows a colon or comma
         # ("he said, “…”"), or ends in a comma with the attribution right after ("“…,” he said").
-        after = text[m.close:m.close + 60]
         tail_cue = adjacent is not None and m.close <= adjacent.cue.idx <= m.close + 40 and \
             not re.search(r"[.;:!?]", text[m.close:adjacent.cue.idx])
         set_off = own_sentence or before.endswith((":", ",", ";", "—", "–")) or (closing_punct and tail_cue)
-        del after
         clause_like = len(words) >= 3 and (has_verb or len(words) >= 8)
 
         if m.single and not governing:
@@ -519,7 +517,11 @@ def _indirect(attributions: list[Attribution], marks: list[MarkSpan], lex: Lexic
         if e - s < 8:
             continue
         quoted = sum(max(0, min(e, m.close) - max(s, m.open)) for m in marks)
-        if quoted >= 0.5 * (e - s):
+        text = a.cue.doc.text
+        outside = "".join(ch if not any(m.open <= s + i < m.close for m in marks) else " "
+                          for i, ch in enumerate(text[s:e]))
+        own_words = [w for w in re.findall(r"\w+", outside) if w.lower() not in _COMPLEMENTIZERS]
+        if quoted >= 0.5 * (e - s) and len(own_words) < 3:
             continue          # the complement is a direct quotation; that quote carries this attribution
         if a.used and quoted > 0:
             continue

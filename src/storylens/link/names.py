@@ -27,7 +27,9 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def translit_key(word: str) -> str:
-    w = re.sub(r"[^a-z]", "", fold(word).lower())
+    w = fold(word).lower()
+    w = re.sub(r"^(?:al|el|ad|as|ash|at|ar|an|az|ul)[-‐]", "", w)   # al-Assad → assad
+    w = re.sub(r"[^a-z]", "", w)
     if not w:
         return ""
     w = w.replace("dzh", "j").replace("kh", "h").replace("ph", "f").replace("ks", "x").replace("w", "v")
@@ -55,9 +57,22 @@ def name_tokens(name: str) -> list[str]:
     return toks
 
 
+_PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "al", "el", "bin", "ibn", "ben"}
+# Capitalised at the start of a two-word name ("Le Pen", "Van Rompuy") they are still the surname;
+# "Al" and "Ben" are left out: they are also first names (Al Gore, Ben Wallace).
+_CAP_PARTICLES = {"Le", "La", "Van", "Von", "De", "Du", "Der", "Den", "Di", "Da", "Del", "Della"}
+
+
 def name_key(name: str) -> tuple[str, ...]:
-    """(first, last) transliteration keys; (last,) for single-word names."""
-    toks = [translit_key(t) for t in name_tokens(name)]
+    """(first, last) transliteration keys; (last,) for single-word names.
+
+    Lower-case particles in front ("von der Leyen") belong to the surname, so such a
+    name is a surname-only mention."""
+    raw = name_tokens(name)
+    while len(raw) > 1 and (raw[0][:1].islower() and raw[0].lower() in _PARTICLES
+                            or len(raw) == 2 and raw[0] in _CAP_PARTICLES):
+        raw = raw[1:]
+    toks = [translit_key(t) for t in raw]
     toks = [t for t in toks if t]
     if not toks:
         return ()
