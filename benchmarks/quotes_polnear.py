@@ -6,11 +6,12 @@
 --split. Every relation of the first annotator (by file name) of each article is gold.
 
 Scoring:
-- content: a predicted quote (the parts of a direct quotation split by one attribution count as
-  one, as PolNeAR annotates them) (direct, partial or indirect; scare quotes are not attributions)
+- content: a predicted quote (direct, partial or indirect; scare quotes are not attributions)
   matches a gold content span when their overlap covers at least 50% of both (of the longer
   one); gold and predictions are paired one-to-one, best overlap first. A partial quote that
-  lies inside a predicted indirect quote is the same attribution and is not counted twice.
+  lies inside a predicted indirect quote is the same attribution and is not counted twice;
+  consecutive parts of a direct quotation carried by one attribution ("“…,” he said, “…”", and
+  the paragraphs that go on with it) count as one, as PolNeAR annotates them.
 - content+source: a content match whose predicted source span (speaker_text, or any mention of
   the entity the speaker resolved to) overlaps the gold source span; a gold relation with no
   source matches a prediction with no speaker.

@@ -141,3 +141,24 @@ def test_events_command_filters_and_exports(tmp_path):
     csv_path = tmp_path / "ev.csv"
     assert runner.invoke(app, ["events", "--db", str(db), "--export", str(csv_path)]).exit_code == 0
     assert csv_path.read_text().splitlines()[0].startswith("id,article_id,sentence")
+
+
+def test_force_against_civilians_is_assault(nlp):
+    coded = _coded(nlp, "Syrian troops attacked a refugee camp near Homs on Friday.")
+    assert coded and coded[0][0].type == "ASSAULT"
+    assert coded[0][1].country == "SYR"
+
+
+def test_lifting_a_blockade_is_not_a_blockade(nlp):
+    doc = _doc(nlp, "Egypt lifted its blockade of the Gaza crossing on Sunday.")
+    assert all(e.type != "COERCE" for e in doc.events), [(e.type, e.trigger) for e in doc.events]
+
+
+def test_speaker_in_relative_clause_and_future_with_curly_apostrophe(nlp):
+    doc = _doc(nlp, "The talks stalled, according to the Kenyan envoy Amina Odhiambo, who said no deal "
+                    "has been reached between Kenya and Somalia.")
+    agree = [e for e in doc.events if e.type == "AGREE"]
+    assert agree and agree[0].mode == "negated" and agree[0].reported_by
+    doc = _doc(nlp, "Peru says it’ll only negotiate with Chile.")
+    consult = [e for e in doc.events if e.type == "CONSULT"]
+    assert consult and consult[0].mode == "intended"

@@ -48,6 +48,12 @@ def test_marks_pair_curly_straight_and_single_but_not_apostrophes():
     assert got == ["we are ready", "yes", "Kyiv regime"]
 
 
+def test_marks_written_as_doubled_apostrophes():
+    text = "''This isn't reform,'' said Ms. Hale, who asked a ‘‘simple question’’ first."
+    got = [text[s.start:s.end] for s in find_mark_spans(text)]
+    assert got == ["This isn't reform", "simple question"]
+
+
 def test_unclosed_mark_counts_only_when_next_paragraph_reopens():
     text = "“First part of a long quote\n“and its end.”\n\n\"A stray mark at the start\n\nPlain text."
     spans = find_mark_spans(text)

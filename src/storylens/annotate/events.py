@@ -29,7 +29,6 @@ _TARGET_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "from
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "across", "into", "inside", "from", "on", "towards", "toward"}
 _PLACE_PREPS = {"near", "in", "at", "outside", "around", "across", "inside", "along"}
 _MATERIAL = {"FIGHT", "ASSAULT", "COERCE", "MOBILIZE"}
-_MODE_RANK = {"negated": 4, "hypothetical": 3, "intended": 2, "reported": 1, "asserted": 0}
 
 
 @dataclass
@@ -121,8 +120,10 @@ def _code_verb(tok, lemma: str, lex: Lexicon) -> tuple[str | None, bool]:
                     continue
             if not (_could_match(p.post, post_bag, lex) and _could_match(p.pre, pre_bag, lex)):
                 continue
-            if p.post and all(w in _FUNCTION_WORDS for w in p.post) and not all(w in child_words for w in p.post):
-                continue  # a bare preposition pattern ("* ON") must be the verb's own preposition
+            if p.post and all(w in _FUNCTION_WORDS for w in p.post) and (own or not all(w in child_words for w in p.post)):
+                # a bare preposition pattern ("* ON") must be the verb's own preposition, and never
+                # overrides a verb's own code ("negotiate with" stays a negotiation)
+                continue
             if _match_seq(p.post, post, lex) and _match_seq(p.pre, pre, lex):
                 best, best_score = p, score
     if best is not None:
@@ -381,7 +382,7 @@ def _mode(tok, cand: Candidate, lex: Lexicon) -> str:
     negated = hypothetical = intended = False
     for i, x in enumerate(chain):
         for c in x.children:
-            low = c.lower_
+            low = c.lower_.replace("’", "'")
             if c.dep_ == "neg" or (c.dep_ == "advmod" and low in ("never",)):
                 negated = True
             if c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in modal and low not in ("will", "shall", "'ll"):
@@ -390,8 +391,6 @@ def _mode(tok, cand: Candidate, lex: Lexicon) -> str:
                 intended = True
             if c.dep_ == "mark" and low in cond:
                 hypothetical = True
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cond for m in c.children) and i > 0:
-                pass  # a condition on a governing clause does not make the complement hypothetical by itself
             # "no meeting was agreed", "no formal agreement has been reached"
             if c.dep_ in ("nsubj", "nsubjpass", "dobj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children):
                 negated = True
@@ -425,8 +424,13 @@ def _military(source: ActorRef | None, tok) -> bool:
     return any(w in _MILITARY_WORDS for w in source.text.lower().split())
 
 
-def _civilian(target: ActorRef | None, lex: Lexicon) -> bool:
-    return target is not None and any(w in lex.cues["civilian"] for w in target.text.lower().split())
+def _civilian(tok, target: ActorRef | None, lex: Lexicon) -> bool:
+    """Whether what the force was used on is civilian: the target actor or the attacked thing itself."""
+    words = set(target.text.lower().split()) if target is not None else set()
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass"):
+            words.update(t.lower_ for t in c.subtree)
+    return not words.isdisjoint(lex.cues["civilian"])
 
 
 def _obligation(tok, lex: Lexicon) -> bool:
@@ -518,7 +522,7 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
             if _same(target, source):
                 target = None
         etype, code = c.type, c.code
-        if etype == "FIGHT" and (code in ("190", "19") and not _military(source, tok) or _civilian(target, lex)):
+        if etype == "FIGHT" and (code in ("190", "19") and not _military(source, tok) or _civilian(tok, target, lex)):
             # conventional military force needs an armed actor on both sides; killings and bombings by
             # others, or force used against civilians, are assaults
             etype, code = "ASSAULT", "180"

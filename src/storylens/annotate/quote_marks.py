@@ -52,9 +52,18 @@ def find_mark_spans(text: str) -> list[MarkSpan]:
         i = 0
         while i < len(line):
             ch = line[i]
-            # Two apostrophes stand for a straight double mark in some archives (''like this'').
-            w = 2 if line.startswith("''", i) else 1
-            if ch in OPEN_CURLY:
+            # Two apostrophes stand for a straight double mark in some archives (''like this''),
+            # two curly single marks for a curly double one (‘‘like this’’).
+            w = 2 if line.startswith(("''", "‘‘", "’’"), i) else 1
+            if line.startswith("‘‘", i):
+                opened, opened_straight, width = i, False, 2
+            elif line.startswith("’’", i):
+                if opened is not None and not opened_straight:
+                    a, b = _content(text, base + opened + width, base + i)
+                    if b > a:
+                        spans.append(MarkSpan(base + opened, base + i + 2, a, b))
+                    opened = None
+            elif ch in OPEN_CURLY:
                 # A second opening mark before any closing one: the first was never closed;
                 # restart from the later one rather than swallowing the text between.
                 opened, opened_straight, width = i, False, 1
@@ -64,7 +73,7 @@ def find_mark_spans(text: str) -> list[MarkSpan]:
                     if b > a:
                         spans.append(MarkSpan(base + opened, base + i + 1, a, b))
                     opened = None
-            elif ch == STRAIGHT or w == 2:
+            elif ch == STRAIGHT or line.startswith("''", i):
                 if opened is None:
                     opened, opened_straight, width = i, True, w
                 elif opened_straight:

@@ -90,7 +90,13 @@ def _weight(f: Finding) -> float:
 def responsibility(findings: Sequence[Finding]) -> tuple[float, list[Finding]]:
     obst = coop = 0.0
     used = []
+    # one cue read by two lexicons ("stalled" as obstruction and as unwillingness) counts once
+    strongest: dict[tuple, Finding] = {}
     for f in findings:
+        key = (f.actor, getattr(f, "cue_start", id(f)))
+        if key not in strongest or abs(obstacle_sign(f)) > abs(obstacle_sign(strongest[key])):
+            strongest[key] = f
+    for f in strongest.values():
         s = obstacle_sign(f) * _weight(f)
         if s > 0:
             obst += s

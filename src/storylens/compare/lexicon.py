@@ -183,6 +183,11 @@ def _agent_token(tok):
             return None
         if cur.dep_ not in CLIMB_SUBJECT:
             return None
+        if cur.dep_ in ("xcomp", "prep") and head.pos_ == "VERB":
+            # object control: "pressed Kyiv to talk", "manipulate Trump into mediating"
+            obj = next((c for c in head.children if c.dep_ == "dobj" and c.i != cur.i), None)
+            if obj is not None and obj.pos_ in ("PROPN", "NOUN", "PRON"):
+                return obj
         cur, steps = head, steps + 1
     return None
 
@@ -240,11 +245,11 @@ class Resolver:
         for s, a in reversed(before):
             if plural or a in self.person_ids:
                 return a
-        # else the first person actor of the previous sentences (usually their subject)
-        prev = [m for m in self.view.mentions if max(0, base - 600) <= m[0] < base]
-        for s, e, a in reversed(prev):
-            if plural or a in self.person_ids:
-                return a
+        # else the first fitting actor of the closest earlier sentence that has one (usually its subject)
+        for prev in reversed([s for s in self.view.sentences if s.end <= base][-3:]):
+            for s, e, a in self.view.mentions:
+                if prev.start <= s < prev.end and (plural or a in self.person_ids):
+                    return a
         return None
 
 
@@ -293,11 +298,17 @@ def find(view: DocView, sentence: Sentence, sdoc, entries, person_ids: set[str])
     out: list[Finding] = []
     seen: set[tuple] = set()
     for tok in sdoc:
+        matched = []
         for e in idx.get(_lemma(tok), []) + (idx.get(tok.lower_, []) if tok.lower_ != _lemma(tok) else []):
             if not _pos_ok(tok, e.pos):
                 continue
             span = _match_cue(sdoc, tok.i, e.cue)
-            if span is None:
+            if span is not None:
+                matched.append((e, span))
+        # "push back against talks" is not also "push for talks": the longest cue wins
+        longest = max((len(e.cue) for e, _ in matched), default=0)
+        for e, span in matched:
+            if len(e.cue) < longest:
                 continue
             head = sdoc[span[0]]
             if e.needs is not None and not any(_governs(sdoc[k], e.needs) for k in span):
