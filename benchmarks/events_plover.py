@@ -111,6 +111,8 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--no-prior", action="store_true", help="dictionary coder alone, without the sentence-class veto")
+    ap.add_argument("--veto", type=float, default=None, help="override events.VETO_BELOW")
     args = ap.parse_args(argv)
 
     from storylens.annotate.event_actors import _kb
@@ -124,8 +126,12 @@ def main(argv=None) -> dict:
     # one-off loads (lexicon, actor knowledge base) are not part of the per-sentence cost
     lexicon()
     _kb("Russia", None)
+    from storylens.annotate import events as ev_mod
+
+    if args.veto is not None:
+        ev_mod.VETO_BELOW = args.veto
     t0 = time.perf_counter()
-    coded = [code_events(d) for d in docs]
+    coded = [code_events(d, prior=None if args.no_prior else "default") for d in docs]
     stage_s = time.perf_counter() - t0
     res = {"records": len(records), "sentences": len(texts),
            **score(texts, by_text, coded, args.show_errors, view=lambda e: e.type),

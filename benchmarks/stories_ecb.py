@@ -6,7 +6,8 @@
 
 Documents go through the real pipeline (spaCy entities, actor linking) and the story stage's
 own representation and clustering (storylens.compare.stories), all at once as a fresh run;
-``--incremental`` instead feeds them in two halves to measure the incremental path.
+``--incremental`` instead clusters every other document first and adds the rest in a second
+run (existing stories keep their ids and members), to measure the incremental path.
 ECB+ gold: topic (e.g. 1) and sub-topic (topic + ecb|ecbplus: two different seminal events
 of the same kind). In ecbplus files sentence 0 is the source URL and is left out.
 """
@@ -124,9 +125,9 @@ def prepare(articles: list[Article], config: Config):
 def run_clustering(reps: dict, ids: list[str], threshold: float, incremental: bool) -> dict[str, str]:
     order = [reps[i] for i in ids]
     if incremental:
-        half = len(order) // 2
-        _, state = cluster_articles(order[:half], {}, threshold)
-        stories, _ = cluster_articles(order, state, threshold)
+        # every other document first, the rest arrives later: each story grows across both runs
+        _, state = cluster_articles(order[::2], {}, threshold)
+        stories, _ = cluster_articles(order[::2] + order[1::2], state, threshold)
     else:
         stories, _ = cluster_articles(order, {}, threshold)
     return {a: sid for sid, members in stories.items() for a in members}
@@ -147,7 +148,7 @@ def main(argv=None) -> int:
     ap.add_argument("--topics", help="comma-separated ECB+ topic numbers to use (default: all present)")
     ap.add_argument("--wikiref", type=Path, help="WikiRef folder (contains WikiRef220/)")
     ap.add_argument("--threshold", type=float, default=JOIN)
-    ap.add_argument("--incremental", action="store_true", help="feed the documents in two halves")
+    ap.add_argument("--incremental", action="store_true", help="cluster every other document first, then add the rest incrementally")
     ap.add_argument("--sweep", action="store_true", help="also print F1 over a range of thresholds")
     args = ap.parse_args(argv)
     if not args.data and not args.wikiref:

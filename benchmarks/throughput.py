@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,27 +54,46 @@ def _texts(jsonl: Path) -> list[str]:
     return [clean_item(it).text for it in read_paths([str(jsonl)]) if not isinstance(it, Skip)]
 
 
-def bare_spacy(texts: list[str], config: Config, n_process: int) -> float:
+WARM = 32  # articles out before the steady-state clock starts (process start, model and lexicon loading)
+
+
+def _marked(it, marks: list):
+    for x in it:
+        marks.append(time.perf_counter())
+        yield x
+
+
+def _steady(marks: list) -> float:
+    """Articles per second after the first WARM came out: the rate without start-up costs."""
+    if len(marks) <= WARM + 1:
+        return float("nan")
+    return (len(marks) - WARM) / (marks[-1] - marks[WARM - 1])
+
+
+def bare_spacy(texts: list[str], config: Config, n_process: int):
     from storylens.annotate.nlp import load_nlp
 
     nlp = load_nlp(config.spacy_model)
+    marks: list = []
     t0, c0 = time.perf_counter(), _cpu()
-    for _ in nlp.pipe(texts, batch_size=config.batch_size, n_process=n_process):
+    for _ in _marked(nlp.pipe(texts, batch_size=config.batch_size, n_process=n_process), marks):
         pass
-    return time.perf_counter() - t0, _cpu() - c0
+    return time.perf_counter() - t0, _cpu() - c0, _steady(marks)
 
 
 def full_pipeline(jsonl: Path, config: Config, workdir: Path):
-    from storylens.pipeline import ingest_and_store
+    from storylens.pipeline import ingest_and_store, process_articles
     from storylens.store import Store
 
     db = Path(tempfile.mkdtemp(dir=workdir)) / "bench.sqlite"
     store = Store(db)
+    marks: list = []
     t0, c0 = time.perf_counter(), _cpu()
-    summary = ingest_and_store([str(jsonl)], store, config)
+    summary = ingest_and_store([str(jsonl)], store, config,
+                               process=lambda arts, cfg: _marked(process_articles(arts, cfg), marks))
     dt, cpu = time.perf_counter() - t0, _cpu() - c0
     store.close()
-    return dt, summary, cpu
+    return dt, summary, cpu, _steady(marks)
 
 
 # ---- where the time goes ------------------------------------------------------------------------
@@ -120,7 +138,7 @@ def profile(jsonl: Path, config: Config, workdir: Path) -> tuple[float, dict]:
     timers["read"] = time.perf_counter() - t0
     cfg = Config(**{**config.__dict__, "n_process": 1})
     with _timed_stages(timers):
-        total, _, _ = full_pipeline(jsonl, cfg, workdir)
+        total = full_pipeline(jsonl, cfg, workdir)[0]
     timers["spaCy (rest)"] = total - sum(timers.values())
     return total, timers
 
@@ -216,19 +234,21 @@ def main(argv=None):
     load_nlp(config.spacy_model)  # load outside the timings
     print(f"load average before: {os.getloadavg()[0]:.1f}\n")
     print("| n_process | bare spaCy art/s (wall) | full pipeline art/s (wall) | full / bare (wall) "
+          f"| steady bare art/s | steady full art/s | full / bare (steady, after {WARM} articles) "
           "| bare CPU ms/art | full CPU ms/art | full / bare (per CPU-second) | stored | duplicates |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     n = len(texts)
     for npr in a.n_process:
         cfg = Config(n_process=npr)
         bare, full = [], []
         for _ in range(a.repeat):
             bare.append(bare_spacy(texts, cfg, npr))
-            dt, summary, cpu = full_pipeline(jsonl, cfg, a.workdir)
-            full.append((dt, cpu))
-        (bw, bc), (fw, fc) = min(bare), min(full)
-        print(f"| {npr} | {n / bw:.1f} | {n / fw:.1f} | {bw / fw:.2f} | {1000 * bc / n:.0f} | {1000 * fc / n:.0f} "
-              f"| {bc / fc:.2f} | {summary.stored} | {summary.duplicates} |", flush=True)
+            dt, summary, cpu, steady = full_pipeline(jsonl, cfg, a.workdir)
+            full.append((dt, cpu, steady))
+        (bw, bc, bs), (fw, fc, fs) = min(bare), min(full)
+        print(f"| {npr} | {n / bw:.1f} | {n / fw:.1f} | {bw / fw:.2f} | {bs:.1f} | {fs:.1f} | {fs / bs:.2f} "
+              f"| {1000 * bc / n:.0f} | {1000 * fc / n:.0f} | {bc / fc:.2f} | {summary.stored} | {summary.duplicates} |",
+              flush=True)
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
     if a.profile:
@@ -243,7 +263,7 @@ def main(argv=None):
     if a.dask:
         from storylens.pipeline import ingest_and_store  # noqa: F401  (import cost outside the timings)
         c0 = _self_cpu()
-        single, _, _ = full_pipeline(jsonl, Config(n_process=1), a.workdir)
+        single = full_pipeline(jsonl, Config(n_process=1), a.workdir)[0]
         single_cpu = _self_cpu() - c0
         print(f"\nDask LocalCluster (threads_per_worker=1, shard size {a.shard_size}), {n} articles "
               f"(load average {os.getloadavg()[0]:.1f}):\n")
@@ -270,11 +290,14 @@ def main(argv=None):
             dur = samples[-1][0]
             print(f"\nRSS streaming {a.rss_n} articles (n_process={a.rss_n_process}, process + children): "
                   f"peak {peak / 2**20:.0f} MiB over {dur:.0f} s; {result}\n")
-            print("| elapsed | RSS MiB |")
-            print("|---|---|")
-            step = max(1, len(samples) // 12)
-            for t, r in samples[::step] + [samples[-1]]:
-                print(f"| {t:.0f} s | {r / 2**20:.0f} |")
+            # min and max per tenth of the run: a leak shows as a rising floor, batching as the spread
+            print("| part of the run | elapsed | RSS min MiB | RSS max MiB |")
+            print("|---|---|---|---|")
+            for k in range(10):
+                win = [r for t, r in samples if k * dur / 10 <= t <= (k + 1) * dur / 10]
+                if win:
+                    print(f"| {10 * k}–{10 * (k + 1)}% | {(k + 1) * dur / 10:.0f} s | {min(win) / 2**20:.0f} "
+                          f"| {max(win) / 2**20:.0f} |")
 
 
 if __name__ == "__main__":

@@ -69,12 +69,16 @@ def synth(pool: list[str], n: int, words: int, seed: int) -> Iterator[dict]:
     outlets = [f"Synthetic Wire {c}" for c in "ABCDEFGH"]
     for i in range(n):
         chosen, count = [], 0
-        while count < words * 0.93:  # paragraphs average ~90 words; land near the target
-            par = _vary(rng.choice(pool), names, rng)
+        # distinct paragraphs (the cleaner drops repeated ones), in a random order, until near the target
+        for par in rng.sample(pool, len(pool)):
+            if count >= words - 30:
+                break
+            par = _vary(par, names, rng)
             chosen.append(par)
             count += len(par.split())
-        rng.shuffle(chosen)
-        title = " ".join(chosen[0].split()[:rng.randint(6, 11)]).rstrip(",.;:")
+        # a headline from a paragraph outside the body (a body opening with it would read as the title line)
+        head = _vary(rng.choice(pool), names, rng).split()
+        title = " ".join(head[:rng.randint(6, 11)]).rstrip(",.;:")
         yield {"url": f"https://synthetic.example/{seed}/{i}", "title": title, "outlet": rng.choice(outlets),
                "published": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                "text": "\n\n".join(chosen)}

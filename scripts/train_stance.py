@@ -99,7 +99,8 @@ def train(rows, cache_dir: Path, tag: str, meta: dict | None = None) -> stance.S
     emb = EmbCache(cache_dir / "emb_cache.pkl")
     scal, hv, tv = featurise_rows(rows, stats, cache_dir, tag, emb)
     t = time.time()
-    model = stance.fit_from_features(scal, hv, tv, [r[3] for r in rows], *stats, meta=meta)
+    model = stance.fit_from_features([(h, b) for h, _, b, _ in rows], scal, hv, tv, [r[3] for r in rows],
+                                     *stats, meta=meta)
     print(f"fitted in {time.time() - t:.0f}s", file=sys.stderr)
     return model
 

@@ -10,11 +10,12 @@ from storylens.pipeline import analyze_documents, process_articles
 NORTH = Article(id="n1", source_path="north.txt", outlet="Northern Ledger", title="Keller offers talks in any format", text=(
     "Prime Minister Anna Keller said on Monday that she is ready to hold talks with President Marco Tessaro in any format. "
     "Keller has repeatedly called for direct negotiations to end the border dispute over the Orlen valley. "
-    "The valley's farmers lost access to their fields when the border was closed in March."))
+    "The border crossing at Orlen has been closed since March, cutting off hundreds of farmers from their fields."))
 SOUTH = Article(id="s1", source_path="south.txt", outlet="Southern Gazette", title="Border talks stall over the Orlen valley", text=(
     "Anna Keller's refusal to engage in meaningful dialogue has stalled the border talks with President Marco Tessaro. "
     "Tessaro remains open to negotiations about the Orlen valley in any format. "
-    "Customs officers at the Orlen crossing counted 4,200 lorries waiting on Friday."))
+    "Customs officers at the Orlen crossing counted 4,200 lorries waiting on Friday. "
+    "Hundreds of farmers have been cut off from their fields since the Orlen border crossing closed in March."))
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,37 @@ def test_single_outlet_fact_is_a_coverage_gap(analysis):
     lorries = [g for g in an.coverage_gaps if "lorries" in g.text]
     assert lorries and lorries[0].outlets == ["Southern Gazette"]
     assert "only Southern Gazette" in lorries[0].reason
+
+
+def test_same_fact_in_different_words_is_one_claim(analysis):
+    an, _, _ = analysis
+    farmers = [c for c in an.claims if "farmers" in c.text]
+    assert len(farmers) == 1
+    stances = {s.article_id: s for s in farmers[0].stances}
+    assert set(stances) == {"n1", "s1"}
+    assert all(s.stance == "agree" and "farmers" in s.text for s in stances.values())
+    assert not any(g.claim_id == farmers[0].id for g in an.coverage_gaps)
+
+
+def test_negated_predicate_and_stance_model_decide_disagreement(nlp):
+    from storylens.compare.claims import apply_stance_model
+    from storylens.compare.context import Parser
+    from storylens.model import ClaimStance
+
+    parser = Parser(None)
+    claim = "The minister will attend the summit in Geneva."
+    negated = ClaimStance("a", "agree", 0, 10, "The minister will not attend the Geneva summit.")
+    both = ClaimStance("b", "agree", 0, 10, "The minister did not say whether she will attend the summit, and no date was set.")
+    # a verb negated on one side only is a disagreement, with or without a model
+    assert apply_stance_model([(negated, (claim, negated.text))], None, parser) == 1
+    assert negated.stance == "disagree"
+    # "attend" is asserted on both sides: a model's "disagree" does not overrule that
+    assert apply_stance_model([(both, (claim, both.text))], lambda p: ["disagree"] * len(p), parser) == 0
+    assert both.stance == "agree"
+    # no shared verb: the stance model decides
+    other = ClaimStance("c", "agree", 0, 10, "No minister at the Geneva summit.")
+    assert apply_stance_model([(other, (claim, other.text))], lambda p: ["disagree"] * len(p), parser) == 1
+    assert apply_stance_model([], None, parser) == 0
 
 
 def _findings(nlp, text):

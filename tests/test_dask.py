@@ -6,7 +6,6 @@ import pytest
 
 from conftest import DEMO
 from storylens.config import Config
-from storylens.model import to_dict
 from storylens.pipeline import ingest_and_store, reanalyze
 from storylens.store import Store
 from storylens.store.export import analysis_dict

@@ -62,10 +62,34 @@ def test_hypotheticals_are_never_asserted(nlp, text):
     assert all(e.mode != "asserted" for e in doc.events), [(e.type, e.mode, e.trigger) for e in doc.events]
 
 
-def test_intended_talks(nlp):
+def test_intended_talks_are_an_agreement_to_meet(nlp):
+    # PLOVER/CAMEO: willingness to meet is AGREE (CAMEO 036); the modality stays in mode
     doc = _doc(nlp, "Germany is ready to hold talks with Poland in any format.")
-    consult = [e for e in doc.events if e.type == "CONSULT"]
-    assert consult and consult[0].mode == "intended"
+    agree = [e for e in doc.events if e.type == "AGREE"]
+    assert agree and agree[0].mode == "intended" and agree[0].cameo == "036"
+    assert not [e for e in doc.events if e.type == "CONSULT"]
+
+
+@pytest.mark.parametrize("text", [
+    "Putin won't talk to Zelensky.",
+    "Moscow refused to meet the Ukrainian delegation.",
+    "The Kenyan government would not negotiate with the rebels.",
+])
+def test_refusing_to_meet_is_reject(nlp, text):
+    doc = _doc(nlp, text)
+    assert [e.type for e in doc.events] == ["REJECT"], [(e.type, e.mode, e.trigger) for e in doc.events]
+
+
+def test_past_negation_keeps_its_type(nlp):
+    doc = _doc(nlp, "Serbia and Croatia did not meet on Monday.")
+    assert all(e.type != "REJECT" for e in doc.events)
+
+
+def test_intended_force_is_a_threat_but_an_if_clause_is_not(nlp):
+    doc = _doc(nlp, "Turkey will attack Kurdish militias in Syria.")
+    assert [e.type for e in doc.events] == ["THREATEN"]
+    doc = _doc(nlp, "If Iran attacked the tanker, Britain would send warships to the Gulf.")
+    assert all(e.type != "THREATEN" or e.trigger != "attacked" for e in doc.events)
 
 
 def test_reported_speech_carries_the_speaker(nlp):
@@ -81,9 +105,10 @@ def test_event_inside_a_quote_is_reported_by_the_quote_speaker(nlp):
     q = Quote(id="t1:Q0", article_id="t1", text=text[:44], kind="direct", start=0, end=44,
               speaker="t1:E9", speaker_text="the spokesman")
     doc = _doc(nlp, text, quotes=[q])
-    sanc = [e for e in doc.events if e.type in ("COERCE", "SANCTION")]
-    assert sanc and sanc[0].reported_by == "t1:E9"
-    assert sanc[0].mode in ("reported", "intended")
+    # a sanction announced for the future is a threat of sanctions (CAMEO 1312)
+    sanc = [e for e in doc.events if e.type == "THREATEN"]
+    assert sanc and sanc[0].reported_by == "t1:E9" and sanc[0].cameo == "1312"
+    assert sanc[0].mode == "intended"
 
 
 def test_nominal_event_with_possessive_actor(nlp):
@@ -160,5 +185,5 @@ def test_speaker_in_relative_clause_and_future_with_curly_apostrophe(nlp):
     agree = [e for e in doc.events if e.type == "AGREE"]
     assert agree and agree[0].mode == "negated" and agree[0].reported_by
     doc = _doc(nlp, "Peru says it’ll only negotiate with Chile.")
-    consult = [e for e in doc.events if e.type == "CONSULT"]
-    assert consult and consult[0].mode == "intended"
+    agree = [e for e in doc.events if e.type == "AGREE"]
+    assert agree and agree[0].mode == "intended"

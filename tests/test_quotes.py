@@ -152,6 +152,21 @@ def test_indirect_speech_with_cue_verb(nlp, cue):
     assert q.speaker == "t1:E0" and cue in q.cue
 
 
+def test_lead_in_before_a_colon_is_not_reported_content(nlp):
+    text = ("It would look like a quarrel between two neighbours over a fence: President Anton Reiss "
+            "says he is ready for a settlement of the valley dispute.")
+    doc = _doc(nlp, text, [("Anton Reiss", "PERSON")])
+    q = _one(doc, "indirect")
+    assert q.text == "he is ready for a settlement of the valley dispute" and q.speaker == "t1:E0"
+
+
+def test_headline_above_is_not_the_speaker(nlp):
+    text = "The Strike at Brenna\n\nMorvaine officials said the attack was the worst incident on the border."
+    doc = _doc(nlp, text, [("Brenna", "GPE")])
+    q = _one(doc, "indirect")
+    assert q.speaker_text == "Morvaine officials" and q.speaker is None
+
+
 def test_according_to_anonymous_sources(nlp):
     text = "The summit in Budapest has been postponed indefinitely, according to diplomatic sources."
     doc = _doc(nlp, text, [("Budapest", "GPE")])
@@ -182,6 +197,13 @@ def test_pronoun_resolves_to_preceding_subject_person(nlp):
     doc = _doc(nlp, text, [("Donald Trump", "PERSON"), ("Vladimir Putin", "PERSON"), ("Alaska", "GPE")])
     q = _one(doc, "indirect")
     assert q.speaker_text == "He" and q.speaker == "t1:E0"
+
+
+def test_second_conjunct_keeps_its_own_subject(nlp):
+    text = "Viktor Orban has deep ties to Russia and Moscow has just said that the war has been won."
+    doc = _doc(nlp, text, [("Viktor Orban", "PERSON"), ("Russia", "GPE"), ("Moscow", "GPE")])
+    q = _one(doc, "indirect")
+    assert q.speaker_text == "Moscow" and q.speaker == "t1:E2"
 
 
 def test_it_resolves_to_an_organisation(nlp):

@@ -33,8 +33,8 @@ def annotate_document(doc: Document) -> Document:
 def process_articles(articles: Iterable[Article], config: Config | None = None, nlp=None) -> Iterator[Document]:
     """Per-article stages over a stream of articles (spaCy in batches through nlp.pipe), in input order.
 
-    With ``config.n_process > 1`` shards of ``batch_size`` articles are parsed *and* annotated in a
-    pool of processes (storylens.scale.pool); the Documents then come back without the spaCy Doc.
+    With ``config.n_process > 1`` shards of consecutive articles are parsed *and* annotated in a pool
+    of processes (storylens.scale.pool); the Documents then come back without the spaCy Doc.
     """
     config = config or Config()
     if config.n_process > 1 and nlp is None:

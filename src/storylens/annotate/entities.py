@@ -7,8 +7,14 @@ can become an entity):
    running over a line break or a possessive, titles inside the span, a first name split
    off as ORG ("Yury"/ORG + "Ushakov"/PERSON), scraping artefacts that glue the next word
    onto a name ("Putinsays"), "Putin–Zelensky" compounds, surnames mislabelled ORG/GPE.
+   States, capitals and places the knowledge base does not know are inferred from the
+   article's syntax (link/inferred.py: "<X> President ...", "Dravonian" ↔ "Dravonia",
+   "<Y>, the Aldorian capital", "in <X>") and correct the model's labels ("Kessel"/PERSON).
 2. Classify each span: person, country, state actor by metonym ("the Kremlin", "Moscow
    insists"), other organisation; adjectival demonyms and place-only cities are dropped.
+   "the Northern Council ... the Council": the head noun alone joins the full name. An
+   inferred state's acting sectors ("Dravonian troops", "Morvaine's defence ministry") are
+   mentions of its sector actors (XDRMIL, XMRGOVMIL).
 3. Group mentions: surname-only and first-name-only mentions join the one full name they
    fit; descriptions ("the Ukrainian president", "Ukraine's leader") join the one person
    in the article whose role and country fit.
@@ -23,7 +29,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..link import inferred as INF
 from ..link import kb as KB
+from ..link.names import _PARTICLES as _NAME_PARTICLES
 from ..link.names import fold, name_key, translit_key
 from ..model import Document, Entity, Mention
 
@@ -38,7 +46,8 @@ _PRONOUN_POSS = {"his", "her", "their", "its", "our", "my", "your"}
 _ORG_WORDS = {"house", "center", "centre", "institute", "university", "party", "council", "ministry", "agency",
               "news", "media", "service", "organization", "organisation", "company", "group", "bank", "court",
               "bridge", "fund", "times", "post", "press", "union", "league", "forum", "foundation", "office",
-              "committee", "army", "force", "forces", "summit", "march", "project", "network", "club", "space"}
+              "committee", "army", "force", "forces", "summit", "march", "project", "network", "club", "space",
+              "assembly", "commission", "alliance", "coalition"}
 
 
 @dataclass
@@ -62,6 +71,55 @@ class _Ent:
     country: str | None = None
     code: str | None = None
     first: int = 0
+
+
+# ---- names the knowledge base does not know ------------------------------------------------------
+
+# What the article being processed says about unknown states and places (see link/inferred.py);
+# set at the start of extract_entities, read by the helpers below.
+_GAZ = INF.Gazetteer()
+
+
+def _country_of(text: str) -> str | None:
+    return KB.country_of(text) or _GAZ.country_of(text)
+
+
+def _metonym_code(text: str) -> str | None:
+    code = KB.metonym_code(text)
+    if code is None and INF.key(text) in _GAZ.capitals:
+        code = _GAZ.capitals[INF.key(text)] + "GOV"
+    return code
+
+
+def _is_country_name(text: str) -> bool:
+    return KB.is_country_name(text) or _GAZ.is_state_name(text)
+
+
+def _placey(text: str) -> bool:
+    """A country, capital, metonym or place, known or inferred: never a personal name."""
+    return bool(_country_of(text) or _metonym_code(text) or _GAZ.is_place(text))
+
+
+def _country_name(iso: str | None) -> str | None:
+    return _GAZ.display(iso) if INF.is_placeholder(iso) else KB.country_name(iso)
+
+
+def _format_role(title: str, iso: str | None = None, qualifier: str | None = None) -> str:
+    if INF.is_placeholder(iso) and iso not in _GAZ.names and iso in _GAZ.demonyms:
+        return f"{_GAZ.demonyms[iso]} {KB.format_role(title)}"     # "Aldorian Foreign Minister"
+    if INF.is_placeholder(iso):
+        return f"{KB.format_role(title)} of {_GAZ.display(iso)}"
+    return KB.format_role(title, iso, qualifier)
+
+
+def _state_actor(code: str, label: str | None = None) -> dict:
+    if not INF.is_placeholder(code):
+        return KB.state_actor(code)
+    iso, sector = code[:3], code[3:]
+    if not sector:
+        return {"name": _GAZ.display(iso), "type": "GPE", "country": iso, "code": iso, "roles": []}
+    label = KB.SECTOR_NAMES.get(sector) or label or KB.SECTOR_NAMES.get(sector[:3]) or sector.title()
+    return {"name": f"{label} of {_GAZ.display(iso)}", "type": "ORG", "country": iso, "code": code, "roles": []}
 
 
 # ---- step 1: spans ---------------------------------------------------------------------------
@@ -91,7 +149,7 @@ def _plain_name_token(tok) -> bool:
     kb = KB.load_kb()
     if lw in _title_words() or lw in kb.honorifics or lw in _ORG_WORDS:
         return False
-    if KB.country_of(t) or KB.metonym_code(t):
+    if _country_of(t) or _metonym_code(t):
         return False
     return True
 
@@ -116,6 +174,8 @@ def _raw_spans(sdoc) -> list[Cand]:
         toks = sdoc[s:e]
         if any(c.isdigit() for c in toks.text) or not toks[0].text[:1].isalpha() or not any(_is_cap(t) for t in toks):
             continue
+        if ent.label_ == "PERSON" and any(t.is_lower and t.is_alpha and t.text not in _NAME_PARTICLES for t in toks):
+            continue   # "The Strike at": a headline, not a name
         out.append(Cand(s, e, ent.label_))
     return out
 
@@ -131,7 +191,8 @@ def _split_titles(sdoc, cands: list[Cand]) -> list[Cand]:
             lw = sdoc[i].lower_.rstrip(".")
             if lw in tw or lw in hon:
                 last_title = i
-        if last_title is not None and last_title + 1 < c.end and all(_is_cap(sdoc[j]) for j in range(last_title + 1, c.end)):
+        if last_title is not None and last_title + 1 < c.end and all(_is_cap(sdoc[j]) for j in range(last_title + 1, c.end)) \
+                and sdoc[last_title + 1].lower_ not in _ORG_WORDS:
             if c.label in ("PERSON", "ORG", "FAC", "NORP", "GPE") and c.end - last_title - 1 >= 1:
                 out.append(Cand(last_title + 1, c.end, "PERSON" if c.label != "PERSON" and c.end - last_title - 1 >= 2 or c.label == "PERSON" else c.label))
                 continue
@@ -178,6 +239,7 @@ def _glued(sdoc, text: str, c: Cand) -> tuple:
 
 # ---- step 2/3: classification and grouping ---------------------------------------------------
 
+_PLACE_LINKS = {"on", "at", "in", "near"}   # "Brenna on Morvaine's border": a place, then where it is
 _BUILDING_LOCATIVES = {"in", "at", "inside", "outside", "near", "into", "around", "on", "across"}
 
 
@@ -234,21 +296,36 @@ def extract_entities(doc: Document) -> None:
 
     # Surnames of the article's full names, to relabel and to find mentions the model missed.
     full_people = [c for c in cands if c.label == "PERSON" and len(_person_tokens(sdoc, c)) >= 2]
+    # States, capitals and places the knowledge base does not know, from how the article uses them.
+    global _GAZ
+    _GAZ = INF.infer(sdoc, {translit_key(t.text) for c in full_people for t in _person_tokens(sdoc, c)},
+                     _title_words() | kbd.honorifics, _ORG_WORDS)
     surnames = {translit_key(_surname_text(sdoc, text, c)) for c in full_people}
     surnames |= {translit_key(sdoc[c.start].text) for c in cands if c.label == "PERSON" and c.end - c.start == 1
-                 and not KB.country_of(sdoc[c.start].text) and not KB.metonym_code(sdoc[c.start].text)
-                 and sdoc[c.start].pos_ == "PROPN"}
+                 and not _placey(sdoc[c.start].text) and sdoc[c.start].pos_ == "PROPN"}
     surnames.discard("")
 
     fixed: list[Cand] = []
     for c in cands:
         span = sdoc[c.start:c.end]
         if c.label != "PERSON" and c.end - c.start == 1 and translit_key(span.text) in surnames \
-                and not KB.country_of(span.text) and not KB.metonym_code(span.text):
+                and not _country_of(span.text) and not _metonym_code(span.text):
             c.label = "PERSON"   # "Trump"/ORG, "Etyemezian"/NORP
-        if c.label == "PERSON" and (KB.country_of(span.text) or KB.metonym_code(span.text)) \
+        if (c.label == "PERSON" and _placey(span.text)
+                or c.label in ("ORG", "FAC", "NORP") and c.end - c.start == 1 and not KB.country_of(span.text)
+                and not KB.metonym_code(span.text) and (_GAZ.is_place(span.text) or _GAZ.is_state_name(span.text))) \
                 and translit_key(span.text) not in {translit_key(_person_tokens(sdoc, f)[-1].text) for f in full_people}:
-            c.label = "GPE"      # "Kyiv"/PERSON
+            c.label = "GPE"      # "Kyiv"/PERSON, "Kessel"/ORG used as "in Kessel"
+        cut = next((i for i in range(c.start + 1, c.end - 1) if sdoc[i].lower_ in _PLACE_LINKS
+                    and _placey(sdoc[i + 1].text)), None)
+        if c.label in ("ORG", "FAC", "GPE", "LOC") and cut is not None:
+            c.end = cut          # "Brenna on Morvaine's [border]"/FAC: the place before the preposition
+            span = sdoc[c.start:c.end]
+            if c.end - c.start == 1 and _GAZ.is_place(span.text):
+                c.label = "GPE"
+        if c.label != "PERSON" and 2 <= c.end - c.start <= 3 and all(_plain_name_token(t) for t in span) \
+                and c.end + 1 < len(sdoc) and sdoc[c.end].text == "," and sdoc[c.end + 1].lower_ == "who":
+            c.label = "PERSON"   # "Marta Kovac"/GPE ", who runs a shop"
         if c.label in ("ORG", "FAC") and 2 <= c.end - c.start <= 3 and all(_plain_name_token(t) for t in span) \
                 and translit_key(span[0].text) in _first_names():
             c.label = "PERSON"   # "Tatiana Stanovaya"/FAC
@@ -274,8 +351,7 @@ def extract_entities(doc: Document) -> None:
     full_people = [c for c in cands if c.label == "PERSON" and len(_person_tokens(sdoc, c)) >= 2]
     surnames = {translit_key(_surname_text(sdoc, text, c)) for c in full_people}
     surnames |= {translit_key(sdoc[c.start].text) for c in cands if c.label == "PERSON" and c.end - c.start == 1
-                 and not KB.country_of(sdoc[c.start].text) and not KB.metonym_code(sdoc[c.start].text)
-                 and sdoc[c.start].pos_ == "PROPN"}
+                 and not _placey(sdoc[c.start].text) and sdoc[c.start].pos_ == "PROPN"}
     surnames.discard("")
 
     # Mentions the model missed: known surnames and building metonyms anywhere in the text.
@@ -287,11 +363,11 @@ def extract_entities(doc: Document) -> None:
         if t.i in covered or not _is_cap(t):
             continue
         k = translit_key(t.text)
-        if KB.country_of(t.text):
+        if _country_of(t.text):
             continue
         if k in surnames and t.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and not (t.i + 1 < len(sdoc) and _plain_name_token(sdoc[t.i + 1])):
             cands.append(Cand(t.i, t.i + 1, "PERSON"))
-        elif KB.metonym_code(t.text) and not KB.country_of(t.text):
+        elif _metonym_code(t.text) and not _country_of(t.text):
             cands.append(Cand(t.i, t.i + 1, "ORG"))
         elif _CAMEL.search(t.text) and translit_key(re.split(r"(?<=[a-z])(?=[A-Z])", t.text)[-1]) in surnames:
             tail = re.split(r"(?<=[a-z])(?=[A-Z])", t.text)[-1]
@@ -325,6 +401,13 @@ def extract_entities(doc: Document) -> None:
             if acr.isupper() and len(acr) >= 2 and initials == acr:
                 acronyms[acr] = ("org", fold(sdoc[c.start:c.end].text).lower())
 
+    # "the Northern Council ... the Council": the head noun alone is the one organisation so named.
+    by_head: dict[str, set] = {}
+    for c in cands:
+        if c.label in ("ORG", "FAC") and c.end - c.start >= 2 and sdoc[c.end - 1].lower_ in _ORG_WORDS:
+            by_head.setdefault(sdoc[c.end - 1].text, set()).add(("org", fold(sdoc[c.start:c.end].text).lower()))
+    heads = {h: next(iter(ks)) for h, ks in by_head.items() if len(ks) == 1}
+
     person_spans: list[tuple[Cand, int, int, list]] = []
     for c in cands:
         span = sdoc[c.start:c.end]
@@ -337,8 +420,8 @@ def extract_entities(doc: Document) -> None:
             person_spans.append((c, s, e, toks))
             continue
         s, e = span.start_char, span.end_char
-        mc = KB.metonym_code(span.text)
-        iso = KB.country_of(span.text)
+        mc = _metonym_code(span.text)
+        iso = _country_of(span.text)
         if c.label == "NORP":
             # Adjectival demonyms qualify a noun ("Russian officials"); only nouns ("the Russians") act.
             if span.root.dep_ in ("amod", "compound", "nmod") or span.root.pos_ == "ADJ" or not span.text.endswith("s"):
@@ -358,7 +441,7 @@ def extract_entities(doc: Document) -> None:
         if mc and not iso:
             continue   # the building as a place: "talks at the White House"
         if iso:
-            if KB.is_country_name(span.text):
+            if _is_country_name(span.text):
                 if span.root.dep_ in ("amod",) and span.text.lower().endswith(("ian", "ese", "ish", "ic")):
                     continue
                 add(("country", iso), "GPE", s, e, "name")
@@ -374,8 +457,13 @@ def extract_entities(doc: Document) -> None:
                 or any(t.pos_ in ("VERB", "AUX") and (not t.text[:1].isupper() or t.i > span.start and t.tag_ in ("VBZ", "VBD"))
                        for t in span):
             continue
-        key = acronyms.get(span.text) or ("org", fold(span.text).lower())
+        key = acronyms.get(span.text) or heads.get(span.text) or ("org", fold(span.text).lower())
         en = add(key, "ORG", s, e, "name")
+        state = next((_GAZ.country_of(t.text) for t in span if _GAZ.country_of(t.text) and t.text[:1].isupper()), None)
+        if en.code is None and state and not _metonym_code(span.text):
+            # "Dravonian Foreign Ministry": an institution of a state the knowledge base does not know.
+            sector = KB.agent_suffix(span[-1].text)
+            en.country, en.code = state, (state + sector if sector else None)
         if en.code is None:
             r = KB.lookup(span.text, date)
             # A country word inside an organisation's name ("Carnegie Russia Eurasia Center") says little.
@@ -413,6 +501,8 @@ def extract_entities(doc: Document) -> None:
             add(next(iter(by_first[k])), "PERSON", s, e, "name")
         elif not by_surname.get(k):
             add(("person", (k,)), "PERSON", s, e, "surname")
+
+    _state_groups(sdoc, text, ents, add)
 
     # ---- roles, country, code ----
     mention_owner = {}
@@ -476,10 +566,10 @@ def extract_entities(doc: Document) -> None:
                         en.country, en.code = KB.iso_of_code(qual), qual
                         break
         elif key[0] == "state":
-            sa = KB.state_actor(key[1])
+            sa = _state_actor(key[1], en.name)
             en.name, en.country, en.code = sa["name"], sa["country"], sa["code"]
         elif key[0] == "country":
-            en.name, en.country, en.code = KB.country_name(key[1]), key[1], key[1]
+            en.name, en.country, en.code = _country_name(key[1]), key[1], key[1]
         elif en.name is None:
             en.name = max(en.mentions, key=lambda m: len(m[2]))[2]
 
@@ -490,9 +580,9 @@ def extract_entities(doc: Document) -> None:
         if en.type == "PERSON" and en.country:
             # "Prime Minister Viktor Orban" with Orban known as Hungarian: Prime Minister of Hungary.
             for title, iso, qual in en.role_keys:
-                bare = KB.format_role(title)
+                bare = _format_role(title)
                 if iso is None and qual is None and title in national and bare in en.roles:
-                    en.roles[en.roles.index(bare)] = KB.format_role(title, en.country)
+                    en.roles[en.roles.index(bare)] = _format_role(title, en.country)
             en.roles = list(dict.fromkeys(en.roles))
         for title, patron in en.patrons:
             p = ents[patron]
@@ -505,10 +595,12 @@ def extract_entities(doc: Document) -> None:
             if ents[org].name and ents[org].name not in en.roles:
                 en.roles.append(ents[org].name)
 
+    _place_countries(sdoc, ents, order)
     _descriptions(sdoc, text, ents, order, add)
 
     # ---- emit ----
     doc.entities = []
+    order = [k for k in order if ents[k].mentions]
     for n, key in enumerate(sorted(order, key=lambda k: min(m[0] for m in ents[k].mentions))):
         en = ents[key]
         mentions = sorted({m[0]: m for m in en.mentions}.values())
@@ -530,6 +622,70 @@ def _clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", name)
 
 
+def _state_groups(sdoc, text, ents, add) -> None:
+    """"Dravonian troops moved", "Morvaine's defence ministry said": a sector of a state the knowledge
+    base does not know, acting; a mention of that state's sector actor (Military of ..., Government of ...).
+    Known states are left to the events stage's phrase coding, as before."""
+    owner = {m[0]: en for en in ents.values() for m in en.mentions}
+    for t in sdoc:
+        iso = _GAZ.states.get(INF.key(t.text))
+        if not iso or not t.text[:1].isupper():
+            continue
+        if t.idx in owner and owner[t.idx].key != ("country", iso):
+            continue
+        head = t.head
+        if t.dep_ not in ("amod", "compound", "poss", "nmod") or not head.is_lower or head.i <= t.i:
+            continue
+        if head.dep_ not in _ACTOR_DEPS and not (head.dep_ == "pobj" and head.head.lower_ == "by"):
+            continue
+        words = [w for w in sdoc[t.i + 1:head.i + 1] if w.text not in _POSS]
+        if not words or not all(w.is_alpha for w in words):
+            continue
+        phrase = " ".join(w.text for w in words)
+        sector = KB.agent_suffix(phrase)
+        if not sector:
+            continue
+        s, e = t.idx, head.idx + len(head.text)
+        label = None if sector in KB.SECTOR_NAMES else " ".join(w.lower_ for w in words).capitalize()
+        if t.idx in owner:
+            # "Morvaine's defence ministry said": the ministry acts, not the country.
+            owner[t.idx].mentions = [m for m in owner[t.idx].mentions if m[0] != t.idx]
+        en = add(("state", iso + sector), "ORG", s, e, "description")
+        if en.name is None and label:
+            en.name = label     # "Defence ministry" (GOVMIL) names the actor "Defence ministry of Morvaine"
+
+
+def _place_countries(sdoc, ents, order) -> None:
+    """An unknown town where the article's officials of one state speak or act ("Speaking in Kessel,
+    Reiss told...", "Hrast told reporters in Talsk") is taken to lie in that state. Weak evidence:
+    only places with no other country, only verbs the place phrase attaches to directly, and only
+    when every such official in the article belongs to the same state."""
+    places = {k[1]: ents[k] for k in order if k[0] == "place" and ents[k].country is None}
+    if not places:
+        return
+    officials = [(s, e, ents[k]) for k in order if ents[k].type == "PERSON" and ents[k].country and ents[k].role_keys
+                 for s, e, _, _ in ents[k].mentions]
+    votes: dict = {}
+    for t in sdoc:
+        k = fold(t.text).lower()
+        if k not in places or t.dep_ != "pobj" or t.head.lower_ not in ("in", "at"):
+            continue
+        verb = t.head.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        if verb.dep_ == "advcl" and not any(c.dep_.startswith("nsubj") for c in verb.children):
+            verb = verb.head      # "Speaking in Kessel, Reiss told reporters"
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            continue
+        who = next((en for s, e, en in officials if s <= subj.idx < e), None)
+        if who is not None:
+            votes.setdefault(k, set()).add(who.country)
+    for k, countries in votes.items():
+        if len(countries) == 1:
+            places[k].country = next(iter(countries))
+
+
 # ---- roles -------------------------------------------------------------------------------------
 
 def _roles_for(sdoc, span) -> list[tuple[str, str, str | None, str | None]]:
@@ -546,7 +702,7 @@ def _roles_for(sdoc, span) -> list[tuple[str, str, str | None, str | None]]:
         if t.is_space or (t.is_punct and t.text not in {".", "-"}):
             break
         if lw in tw or lw in kb.title_modifiers or t.text in _POSS or lw in {"of", "the"} and toks \
-                or KB.country_of(t.text) or KB.metonym_code(t.text) or (t.ent_type_ in ("ORG", "GPE", "NORP") and _is_cap(t)) \
+                or _country_of(t.text) or _metonym_code(t.text) or (t.ent_type_ in ("ORG", "GPE", "NORP") and _is_cap(t)) \
                 or (lw in {"u.s", "us", "uk", "u.k"}):
             toks.insert(0, t)
             j -= 1
@@ -561,6 +717,8 @@ def _roles_for(sdoc, span) -> list[tuple[str, str, str | None, str | None]]:
     for child in root.children:
         if child.dep_ == "appos" and child.lower_ in tw and child.i >= span.end:
             sub = [t for t in child.subtree if not t.is_punct or t.text in _POSS]
+            brk = next((t.i for t in sub if "\n" in t.whitespace_ or "\n" in t.text), None)
+            sub = [t for t in sub if brk is None or t.i <= brk and "\n" not in t.text]   # "…of Morvaine\n\nDravonia has…"
             sub = [t for t in sub if t.lower_ not in _DETS]
             if 0 < len(sub) <= 8:
                 out.append((_role_text(sub), child.lower_, _iso_in(sub), None))
@@ -576,8 +734,8 @@ def _roles_for(sdoc, span) -> list[tuple[str, str, str | None, str | None]]:
 
 def _iso_in(toks) -> str | None:
     for t in toks:
-        iso = KB.country_of(t.text)
-        if iso and not KB.metonym_code(t.text):
+        iso = _country_of(t.text)
+        if iso and not _metonym_code(t.text):
             return iso
     return None
 
@@ -606,17 +764,17 @@ def _parse_role(toks) -> list[tuple[str, str, str | None, str | None]]:
     for t in toks[:best[0]]:
         if t.lower_ in kb.title_modifiers or t.text in _POSS:
             continue
-        mc = KB.metonym_code(t.text)
-        if mc and not KB.country_of(t.text):
+        mc = _metonym_code(t.text)
+        if mc and not _country_of(t.text):
             qual, qual_text = mc, t.text
-        elif KB.country_of(t.text) or t.lower_.rstrip(".") in {"u.s", "us", "uk", "u.k"}:
-            iso = iso or KB.country_of(t.text) or KB.country_of(t.text.upper())
+        elif _country_of(t.text) or t.lower_.rstrip(".") in {"u.s", "us", "uk", "u.k"}:
+            iso = iso or _country_of(t.text) or _country_of(t.text.upper())
         elif t.ent_type_ == "ORG":
             qual_text = (qual_text + " " + t.text) if qual_text else t.text
     if qual_text:
         role = f"{qual_text} {' '.join(mods + [title])}"
     else:
-        role = KB.format_role(" ".join(mods + [title]), iso)
+        role = _format_role(" ".join(mods + [title]), iso)
     return [(role, title, iso, qual)]
 
 
@@ -659,11 +817,11 @@ def _descriptions(sdoc, text, ents, order, add) -> None:
         for x in left:
             if x.text in _POSS or x.lower_ in _DETS or x.lower_ in kb.title_modifiers:
                 continue
-            mc = KB.metonym_code(x.text)
-            if mc and not KB.country_of(x.text):
+            mc = _metonym_code(x.text)
+            if mc and not _country_of(x.text):
                 qual = mc
-            elif KB.country_of(x.text) or x.lower_.rstrip(".") in {"u.s", "us"}:
-                iso = KB.country_of(x.text) or KB.country_of(x.text.upper())
+            elif _country_of(x.text) or x.lower_.rstrip(".") in {"u.s", "us"}:
+                iso = _country_of(x.text) or _country_of(x.text.upper())
         if not (iso or qual or det):
             continue
         want = set(kb.title_equivalents.get(title, [title]))

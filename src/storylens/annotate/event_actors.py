@@ -34,6 +34,10 @@ _AGENT_NOUNS = {
 }
 
 
+_COLLECTIVE = {"group", "groups", "members", "member", "number", "hundreds", "thousands", "dozens", "scores",
+               "millions", "crowd", "crowds", "band", "contingent", "team", "some", "many"}
+
+
 @dataclass
 class ActorRef:
     text: str
@@ -57,6 +61,7 @@ class ActorIndex:
             self.by_id[e.id] = e
             for m in e.mentions:
                 spans.append((m.start, m.end, e))
+        self.titled: dict[str, str | None] = {}  # entity id -> code from a title before a mention
         spans.sort(key=lambda x: x[0])
         self.spans = spans
         self.starts = [s[0] for s in spans]
@@ -82,6 +87,23 @@ class ActorIndex:
             if ov > best_ov:
                 best, best_ov = ent, ov
         return best
+
+
+def _titled_mention_code(ent, text: str) -> str | None:
+    """Government code from a title written before any of a person's mentions in the article:
+    "Ukrainian President Volodymyr Zelensky" codes a later bare "Zelensky" as UKRGOV."""
+    if ent.type != "PERSON" or not text:
+        return None
+    titles = lexicon().cues.get("title", set())
+    for m in ent.mentions:
+        words = text[max(0, m.start - 60):m.start].replace("\n", " ").split()[-4:]
+        low = [w.strip(",.;:()\"'").lower() for w in words]
+        if not any(w in titles for w in low):
+            continue
+        code = code_from_words([w.strip(",.;:()\"'") for w in words])
+        if code and code[:3].isalpha() and not code.startswith(("IGO", "NGO", "X")):
+            return code[:3] + "GOV" if len(code) == 3 else code
+    return None
 
 
 def _kb(text: str, date: str | None) -> str | None:
@@ -156,7 +178,18 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
             return None
         code = ent.code or ent.country or _kb(ent.name, date)
         return ActorRef(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), entity=ent.id, code=code)
-    if tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
+    if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "NUM"):
+        return None
+    if tok.lemma_.lower() in _COLLECTIVE or tok.lower_ in _COLLECTIVE:
+        # "a group of refugees", "members of the association", "hundreds of protesters": the actor is
+        # what the quantity is of
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return resolve_actor(p, index, date, speaker)
+        return None
+    if tok.pos_ == "NUM":
         return None
     span = phrase_tokens(tok)
     text = span.text.strip()
@@ -167,6 +200,10 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
         code = ent.code or ent.country
         if not code:
             code = _kb(ent.name, date)
+        if not code:
+            if ent.id not in index.titled:
+                index.titled[ent.id] = _titled_mention_code(ent, tok.doc.text)
+            code = index.titled[ent.id]
     if not code:
         code = _kb(text, date)
     if not code:

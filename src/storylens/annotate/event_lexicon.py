@@ -33,6 +33,7 @@ class Lexicon:
     igo: dict[str, str]
     cues: dict[str, set[str]] = field(default_factory=dict)
     multiword: dict[str, set[str]] = field(default_factory=dict)  # first word -> second words
+    intent: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (type, mode) -> (type, CAMEO)
 
     def plover_of(self, code: str | None) -> tuple[str, str, str] | None:
         """PLOVER entry for a CAMEO code, falling back to its parent codes (0311 -> 031 -> 03)."""
@@ -93,5 +94,7 @@ def lexicon() -> Lexicon:
         nouns[row[0]] = (row[1], mods)
     countries = {r[0]: r[1] for r in _rows("countries.tsv")}
     igo = {r[0]: r[1] for r in _rows("igo.tsv")}
+    igo.update((r[0], r[1]) for r in _rows("actors_extra.tsv"))
     cues = {r[0]: {w.strip() for w in r[1].split(",")} for r in _rows("cues.tsv")}
-    return Lexicon(plover, synsets, verbs, nouns, countries, igo, cues, multiword)
+    intent = {(r[0], r[1]): (r[2], r[3]) for r in _rows("intent_types.tsv")}
+    return Lexicon(plover, synsets, verbs, nouns, countries, igo, cues, multiword, intent)

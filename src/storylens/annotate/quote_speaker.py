@@ -45,7 +45,8 @@ def speaker_phrase(head, quote_ranges: list[tuple[int, int]] = ()) -> SpeakerSpa
     # Never reach into a quotation or across a comma/dash (appositions, inserted clauses).
     for i in range(head.i - 1, left - 1, -1):
         t = doc[i]
-        if t.is_punct and t.text not in (".", "'", "’") or _inside(t.idx, quote_ranges):
+        if t.is_punct and t.text not in (".", "'", "’") or t.is_space or "\n" in t.whitespace_ \
+                or _inside(t.idx, quote_ranges):
             left = i + 1
             break
     right = head.i
@@ -176,7 +177,11 @@ def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str
         inside = index.covering(sp.start, sp.end)
         if inside:
             return _best(inside, head)
-        return None
+        # A surname the recogniser missed here but named in full elsewhere ("Vasko" → "Lena Vasko").
+        named = [x for x in index.preceding(sp.start, ("PERSON", "ORG")) if x[2].name.split()[-1:] == [head.text]]
+        named = named or [x for x in index.items if x[2].type in ("PERSON", "ORG")
+                          and x[2].name.split()[-1:] == [head.text]]
+        return named[0][2] if named else None
     # 2. Pronouns.
     if low in PERSONAL:
         return _salient(index, sp.start, ("PERSON",))

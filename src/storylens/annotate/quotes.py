@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model import Document, Quote
 from .quote_lexicon import Lexicon, lexicon
@@ -38,7 +38,6 @@ _SUBJECT_DEPS = ("nsubj",)
 # Verbs whose infinitival complement is the content ("urged Congress to act").
 _XCOMP_CUES = {"urge", "promise", "pledge", "vow", "threaten", "call", "ask", "demand", "warn", "propose"}
 _COMPLEMENTIZERS = {"that", "whether", "if"}
-_SENT_END = ".!?…"
 
 
 @dataclass
@@ -64,7 +63,6 @@ class _Found:
     cue: str | None = None
     mark: MarkSpan | None = None
     inherit: bool = False          # a direct quote that may take its speaker from the quote before it
-    extra: dict = field(default_factory=dict)
 
 
 def extract_quotes(doc: Document) -> None:
@@ -124,11 +122,19 @@ def _subject(tok, depth: int = 0):
         if c.dep_ in _SUBJECT_DEPS:
             if c.lower_ in RELATIVE and tok.dep_ == "relcl":
                 return tok.head
+            if "\n" in tok.doc.text[c.idx:tok.idx]:
+                break         # a headline glued to the sentence by the parser
             return c
         if c.dep_ == "agent":
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
+    # "… and Moscow has just said that …": a subject the parser hung on a coordination elsewhere
+    # sits right before the verb and its auxiliaries.
+    i = min([c.i for c in tok.lefts if c.dep_ in ("aux", "auxpass", "advmod", "neg")] + [tok.i]) - 1
+    if i >= 0 and tok.doc[i].pos_ in ("PROPN", "NOUN", "PRON") and (
+            tok.doc[i].dep_ in ("conj", "appos") or "\n" in tok.doc.text[tok.doc[i].head.idx:tok.idx]):
+        return tok.doc[i]
     if depth < 3 and tok.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl") and tok.head is not tok:
         head = tok.head
         # "a statement saying …", "way of saying …": climb to the verb the noun phrase hangs from.
@@ -238,7 +244,9 @@ def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
         if not (speech or belief):
             continue
         subj = _subject(tok)
-        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        # With two clausal complements the reported one follows the verb; the other is a lead-in.
+        ccomps = [c for c in tok.children if c.dep_ == "ccomp"]
+        comp = next((c for c in ccomps if c.i > tok.i), ccomps[0] if ccomps else None)
         if comp is None and speech and lemma in _XCOMP_CUES:
             comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
         content = None
@@ -255,6 +263,13 @@ def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
         elif tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
             # "As X explains, <content>."
             content = _outside(tok.sent, list(tok.subtree))
+        if content is not None and content[0] < tok.idx:
+            # "…the fence: Reiss says he is ready …": what precedes a colon before the source is
+            # the author's lead-in, not the reported content.
+            lead_end = subj.idx if subj is not None else tok.idx
+            if ":" in text[content[0]:lead_end]:
+                content = _char_range([t for t in tok.sent if t.i > tok.i and t.idx < content[1]]) \
+                    if content[1] > tok.idx else None
         content = _fit(content, tok, text, mark_ranges)
         if belief and (comp is None or subj is None):
             continue

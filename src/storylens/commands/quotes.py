@@ -10,6 +10,7 @@ import typer
 from .common import emit, open_store
 
 COLUMNS = ["id", "kind", "speaker", "speaker_name", "speaker_text", "text", "article_id", "start", "end", "cue"]
+TABLE_COLUMNS = ["id", "kind", "speaker_name", "speaker_text", "cue", "text"]
 KINDS = ("direct", "partial", "indirect", "scare")
 
 
@@ -54,4 +55,4 @@ def register(app: typer.Typer) -> None:
             rows = quote_rows(store, speaker, kind)
         finally:
             store.close()
-        emit(rows, fmt, COLUMNS if fmt != "json" else COLUMNS + ["speaker_start", "speaker_end", "sentence"])
+        emit(rows, fmt, {"table": TABLE_COLUMNS, "csv": COLUMNS}.get(fmt, COLUMNS))

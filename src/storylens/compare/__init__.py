@@ -65,7 +65,8 @@ def relevant_sentences(story: Story, views, centroid: np.ndarray, config) -> dic
 
 
 def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict, config: Config | None = None) -> Comparison:
-    from .claims import contradictions, load_stance_fn, paraphrase_claims, willingness_claims, willingness_findings
+    from .claims import (apply_stance_model, contradictions, load_stance_fn, paraphrase_claims, willingness_claims,
+                         willingness_findings)
     from .framing import frame_story
     from .gaps import coverage_gaps
     from .stories import build_stories, centroid
@@ -81,7 +82,8 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
     views = build_views(documents, rep)
     stories, new_state, reps = build_stories(views, (state or {}).get("stories_state", state or {}), names, config)
     parser = Parser(config.spacy_model)
-    stance_fn = load_stance_fn()
+    pending: list = []
+    per_story: list[tuple[list[Claim], list[dict]]] = []
     out = Comparison(stories=stories, state={"stories_state": new_state})
     for story in stories:
         c = centroid([reps[a] for a in story.article_ids])
@@ -97,11 +99,16 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
         w_claims, w_conf = willingness_claims(story, views, findings, names, next_id)
         used = {(f.view.id, f.sentence.start) for f in findings}
         p_claims, p_conf = paraphrase_claims(story, {a: views[a] for a in story.article_ids}, used, c, next_id,
-                                             config, stance_fn)
+                                             config, pending)
         story_claims = w_claims + p_claims
         out.claims.extend(story_claims)
-        out.contradictions.extend(contradictions(story_claims, w_conf + p_conf))
+        per_story.append((story_claims, w_conf + p_conf))
         framing = frame_story(story, views, key_actors(story, views, types), parser, person_ids, relevant)
         out.framing.extend(framing)
         out.coverage_gaps.extend(coverage_gaps(story, story_claims, framing, [v.outlet for v in members], names))
+    # the stance model runs once over the whole corpus: its cost is mostly per call
+    if pending:
+        apply_stance_model(pending, load_stance_fn(), parser)
+    for story_claims, confs in per_story:
+        out.contradictions.extend(contradictions(story_claims, confs))
     return out

@@ -10,9 +10,10 @@ Two kinds of claim groups:
   third party says, hedges, or says both.
 * **Paraphrase claims**: the other check-worthy sentences (naming an actor, with an event, a
   quote or a figure) clustered across articles by embedding similarity plus shared actors, so
-  the same fact told in different words is one claim. A member sentence disagrees when its
-  negation parity differs from the claim's (or the stance model says so), discusses when it is
-  hedged or attributed.
+  the same fact told in different words is one claim. A member sentence that negates what the
+  claim asserts disagrees: a verb both use is negated on one side only, or, when they share no
+  verb, the trained stance model (compare/stance.py) says "disagree". Hedged or attributed
+  members discuss.
 
 Contradictions are pairs of articles, preferably from different outlets, with agree vs disagree
 stances on one claim; both spans are kept.
@@ -21,9 +22,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -40,13 +39,6 @@ LEAD_WEIGHT = 2.0             # the headline / first sentence states what the ar
 ATTRIBUTED_WEIGHT = 0.6
 HEDGED_WEIGHT = 0.5
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-
-
-@dataclass
-class StoryClaims:
-    claims: list[Claim] = field(default_factory=list)
-    contradictions: list[Contradiction] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -204,7 +196,9 @@ def check_worthy(view: DocView, s: Sentence, event_spans: list[tuple[int, int]])
     n = len(words(t))
     if n < 7 or n > 80 or t.endswith("?"):
         return 0.0
-    score = 0.0
+    # a plain declarative sentence of some length states something; names, events, quotes and
+    # figures make it more checkable
+    score = 0.2 if n >= 10 else 0.0
     actors = view.actors_in(s.start, s.end)
     if actors:
         score += 0.4 + 0.1 * min(len(actors), 3)
@@ -220,8 +214,11 @@ def check_worthy(view: DocView, s: Sentence, event_spans: list[tuple[int, int]])
 
 
 def paraphrase_claims(story: Story, views: dict[str, DocView], skip: set[tuple[str, int]],
-                      centroid: np.ndarray, next_id, config=None, stance_fn=None) -> tuple[list[Claim], list[dict]]:
-    negators = load_words(claims_file("negators.txt"))
+                      centroid: np.ndarray, next_id, config=None,
+                      pending: list | None = None) -> tuple[list[Claim], list[dict]]:
+    """Paraphrase claim groups of one story. Pairs for the stance model go to ``pending`` as
+    (stance, (claim text, member sentence)) so that the model runs once over all stories."""
+    negators = load_words(claims_file("negation_words.txt"))
     hedges = load_words(claims_file("hedges.txt"))
     cands: list[tuple[DocView, Sentence, float]] = []
     for aid in story.article_ids:
@@ -274,23 +271,19 @@ def paraphrase_claims(story: Story, views: dict[str, DocView], skip: set[tuple[s
             medoid = members[0]
         rv, rs, _ = cands[medoid]
         rep_parity = _negation_parity(rs.text, negators)
-        pairs = [(rs.text, cands[i][1].text) for i in members if i != medoid]
-        model = stance_fn(pairs) if stance_fn and pairs else [None] * len(pairs)
         stances, conf = [], {}
-        k = 0
         for i in sorted(members, key=lambda i: story.article_ids.index(cands[i][0].id)):
             v, s, _ = cands[i]
             st, c = "agree", 0.6 + 0.3 * float(vecs[i] @ vecs[medoid])
-            if i != medoid:
-                label = model[k] if k < len(model) else None
-                k += 1
-                mine = _negation_parity(s.text, negators)
-                if label == "disagree" or (mine != rep_parity and float(vecs[i] @ vecs[medoid]) >= 0.75):
-                    st = "disagree"
+
             if st == "agree" and (any(w.lower() in hedges for w in words(s.text)) or
                                   (v.quote_at(s.start, s.end) is None and _reported(s.text))):
                 st = "discuss"
-            stances.append(_stance_of(v, s, st))
+            stance = _stance_of(v, s, st)
+            stances.append(stance)
+            if i != medoid and pending is not None and _negation_parity(s.text, negators) != rep_parity:
+                # the same fact with a negation on one side only: decided by predicate and stance model
+                pending.append((stance, (rs.text, s.text)))
             conf[v.id] = min(c, 1.0)
         actors = sorted(set().union(*[actor_sets[i] for i in members]))
         claims.append(Claim(id=next_id(), story_id=story.id, text=rs.text, stances=stances, article_id=rv.id,
@@ -301,6 +294,42 @@ def paraphrase_claims(story: Story, views: dict[str, DocView], skip: set[tuple[s
 
 
 _REPORTED = re.compile(r"\b(said|says|claimed|claims|according to|reportedly|alleged|allegedly|told)\b", re.I)
+
+
+def predicate_conflict(parser: Parser, a: str, b: str) -> bool | None:
+    """True when a verb both sentences use is negated in one only ("will direct" / "will not direct");
+    False when they share verbs and agree on them; None when they share no verb."""
+    negators = load_words(claims_file("negation_words.txt"))
+
+    def verbs(text):
+        out = {}
+        for t in parser(text):
+            if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
+                neg = any(c.dep_ == "neg" or c.lower_ in negators for c in t.children)
+                out[t.lemma_.lower()] = out.get(t.lemma_.lower(), False) or neg
+        return out
+
+    va, vb = verbs(a), verbs(b)
+    shared = (set(va) & set(vb)) - {"be", "have", "do", "say"}
+    if not shared:
+        return None
+    return any(va[v] != vb[v] for v in shared)
+
+
+def apply_stance_model(pending: list, stance_fn, parser: Parser) -> int:
+    """Decide the pending pairs (one side negated): a disagreement when a shared verb is negated on
+    one side only, or, when they share no verb, when the stance model says "disagree"."""
+    if not pending:
+        return 0
+    labels = stance_fn([pair for _, pair in pending]) if stance_fn is not None else [None] * len(pending)
+    changed = 0
+    for (stance, (claim_text, text)), label in zip(pending, labels):
+        conflict = predicate_conflict(parser, claim_text, text)
+        if conflict or (conflict is None and label == "disagree"):
+            if stance.stance != "disagree":
+                stance.stance = "disagree"
+                changed += 1
+    return changed
 
 
 def _reported(text: str) -> bool:
@@ -323,7 +352,7 @@ def contradictions(claims: list[Claim], confs: list[dict]) -> list[Contradiction
     return out
 
 
-DISAGREE_MIN = 0.6   # stance-model probability of "disagree" needed to overrule the cues
+DISAGREE_MIN = 0.75  # stance-model probability of "disagree" needed to overrule the cues
 
 
 def load_stance_fn():

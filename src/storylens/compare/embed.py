@@ -83,7 +83,6 @@ class Encoder:
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         texts = [t if isinstance(t, str) else str(t) for t in texts]
-        dim = None
         out: list[np.ndarray | None] = [self._memo.get(t) for t in texts]
         todo = sorted({t for t, v in zip(texts, out) if v is None}, key=len)
         # Length-sorted batches keep padding (and so compute) small.
@@ -99,8 +98,7 @@ class Encoder:
             self._memo.popitem(last=False)
         rows = [v if v is not None else fresh[t] for t, v in zip(texts, out)]
         if not rows:
-            dim = self.dim
-            return np.zeros((0, dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack(rows).astype(np.float32, copy=False)
 
     @property

@@ -90,13 +90,18 @@ def _weight(f: Finding) -> float:
 def responsibility(findings: Sequence[Finding]) -> tuple[float, list[Finding]]:
     obst = coop = 0.0
     used = []
-    # one cue read by two lexicons ("stalled" as obstruction and as unwillingness) counts once
-    strongest: dict[tuple, Finding] = {}
-    for f in findings:
-        key = (f.actor, getattr(f, "cue_start", id(f)))
-        if key not in strongest or abs(obstacle_sign(f)) > abs(obstacle_sign(strongest[key])):
-            strongest[key] = f
-    for f in strongest.values():
+    # one cue read by two lexicons ("stalled" as obstruction and as unwillingness) counts once,
+    # and one sentence takes one position per frame ("ready for talks ... will only talk to X")
+    picked: list[Finding] = []
+    for key_of in (lambda f: (f.actor, getattr(f, "cue_start", id(f))),
+                   lambda f: (f.actor, f.frame, getattr(getattr(f, "sentence", None), "start", id(f)))):
+        strongest: dict[tuple, Finding] = {}
+        for f in (picked or findings):
+            key = key_of(f)
+            if key not in strongest or abs(obstacle_sign(f) * _weight(f)) > abs(obstacle_sign(strongest[key]) * _weight(strongest[key])):
+                strongest[key] = f
+        picked = list(strongest.values())
+    for f in picked:
         s = obstacle_sign(f) * _weight(f)
         if s > 0:
             obst += s
@@ -139,6 +144,8 @@ def _term_target(tok, resolver: Resolver, reporting: frozenset) -> str | None:
             aid, _ = resolver.actor_of(t)
             if aid:
                 return aid
+            if t.pos_ == "PROPN":
+                return ""
     cur = tok
     for _ in range(4):
         if cur.dep_ not in ("conj", "appos", "pobj", "prep", "attr", "oprd", "amod", "acomp", "compound", "dobj") \
@@ -168,10 +175,11 @@ def loaded_terms(view: DocView, s: Sentence, sdoc, person_ids: set[str]) -> list
         about = None
         inside = [a for ms, me, a in sent_mentions if ms >= start and me <= end]
         tok0 = next((t for t in sdoc if t.idx <= m.start() < t.idx + len(t.text)), None)
+        target = _term_target(tok0, resolver, reporting) if tok0 is not None else None
         if inside:
             about = inside[0]
-        elif tok0 is not None and (about := _term_target(tok0, resolver, reporting)):
-            pass
+        elif target is not None:
+            about = target or None   # "" = the phrase names its own referent, not one of our actors
         elif sent_mentions:
             about = min(sent_mentions, key=lambda x: min(abs(x[0] - end), abs(x[1] - start)))[2]
         else:

@@ -186,7 +186,7 @@ def _agent_token(tok):
         if (cur.dep_ == "xcomp" or cur.dep_ == "prep" and cur.lower_ == "into") and head.pos_ == "VERB":
             # object control: "pressed Kyiv to talk", "manipulate Trump into mediating"
             obj = next((c for c in head.children if c.dep_ == "dobj" and c.i != cur.i), None)
-            if obj is not None and obj.pos_ in ("PROPN", "NOUN", "PRON"):
+            if obj is not None and obj.pos_ in ("PROPN", "PRON"):
                 return obj
         cur, steps = head, steps + 1
     return None

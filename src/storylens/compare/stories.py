@@ -55,7 +55,8 @@ def lead_units(view: DocView, n: int | None = None) -> list[str]:
     return units
 
 
-def main_actors(view: DocView, k: int = MAIN_ACTORS) -> frozenset:
+def main_actors(view: DocView, k: int | None = None) -> frozenset:
+    k = MAIN_ACTORS if k is None else k
     counts: dict[str, int] = {}
     for _, _, a in view.mentions:
         counts[a] = counts.get(a, 0) + 1

@@ -8,7 +8,11 @@ Identity rules, in order:
   different first names ("Vladimir Zelenskiy" / "Volodymyr Zelensky") are merged with a
   warning unless they appear side by side in one article; different surnames never merge,
   so people who share a first name stay apart;
-- organisations and places: same normalised name (or knowledge-base name).
+- organisations and places: same normalised name (or knowledge-base name);
+- a single word that some article shows to be an inferred state, capital or place (see
+  inferred.py) is that everywhere it is nobody's surname ("Kessel"/PERSON in an article
+  with no cue joins the place "Kessel"; a capital joins its state's government); roles of inferred states read "Foreign Minister of
+  Aldoria" whatever the article wrote ("Aldorian Foreign Minister", "Aldoria's foreign minister").
 
 Global ids are slugs of the canonical name, so a re-run over the same articles keeps them.
 """
@@ -16,11 +20,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from collections import Counter, defaultdict
 from typing import Sequence
 
 from ..config import Config
 from ..model import Actor, Document, Entity
+from . import inferred as INF
 from . import kb as KB
 from .names import name_key, slug
 from .registry import Registry, RegistryError, load_registry, norm
@@ -63,7 +69,10 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
         # The CLI checks the registry before a run; a library caller still gets its actors.
         logging.getLogger(__name__).error("actor registry ignored: %s", exc)
         registry = Registry()
-    ents: list[tuple[Document, Entity]] = [(d, e) for d in documents for e in d.entities]
+    originals = [e for d in documents for e in d.entities]
+    # The linker reads retyped copies; the articles' own entities stay as the entity stage made them.
+    retyped = _retype_inferred_places(originals)
+    ents: list[tuple[Document, Entity]] = [(d, retyped.get(id(e), e)) for d in documents for e in d.entities]
     uf = _UF()
     warnings: dict = defaultdict(list)
 
@@ -169,6 +178,7 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
                 uf.union(targets[0], t)
 
     # Build actors.
+    state_names = _placeholder_state_names([e for _, e in ents])
     groups: dict = defaultdict(list)
     for i in range(len(ents)):
         groups[uf.find(i)].append(i)
@@ -180,6 +190,8 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
         ra = registry.actors[reg_of_root[root]] if root in reg_of_root else None
         pref = next((n for r, n in merge_name.items() if uf.find(r) == root), None)
         name = ra.name if ra else (pref or _canonical_name(members))
+        if INF.is_placeholder(members[0].code) and members[0].type != "PERSON" and not ra and not pref:
+            name = _state_name(name, members[0].code, state_names)
         aid = ra.id if ra else (split_of_root.get(root) or slug(name))
         base = aid
         n = 2
@@ -189,6 +201,10 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
         typ = (ra.type if ra and ra.type else None) or Counter(e.type for e in members).most_common(1)[0][0]
         mentions = sorted((m for e in members for m in e.mentions), key=lambda m: (m.article_id, m.start))
         roles = [r for r, _ in Counter(r for e in members for r in e.roles).most_common()]
+        country = _vote([e.country for e in members])
+        if INF.is_placeholder(country) and country in state_names:
+            roles = [_state_role(r, state_names[country]) for r in roles]
+        roles = list({r.lower(): r for r in reversed(roles)}.values())[::-1]   # "Foreign Ministry spokeswoman" once
         # A bare title that a fuller role already says ("President" beside "President of Russia").
         roles = [r for r in roles if not any(o != r and o.lower().startswith(r.lower() + " ") for o in roles)]
         country = _vote([e.country for e in members])
@@ -199,12 +215,15 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
             a.country = ra.country or a.country
             a.code = ra.code or a.code
         a.aliases = sorted({m.text for m in mentions if m.text != name} | (set(ra.aliases) if ra else set()))
+        if INF.is_placeholder(a.country) and not ra:
+            a.warnings.append(f"country code {a.country} is a placeholder (ISO-3166 user-assigned range) for a "
+                              f"state the knowledge base does not know, inferred from the text")
         for key, msgs in warnings.items():
             if any(k in idx for k in key[1:] if isinstance(k, int)):
                 a.warnings.extend(msgs)
         actors[aid] = a
-        for e in members:
-            e.actor_id = aid
+        for i in idx:
+            ents[i][1].actor_id = originals[i].actor_id = aid
 
     for doc in documents:
         local = {e.id: e.actor_id for e in doc.entities}
@@ -250,3 +269,80 @@ def _canonical_name(members: list[Entity]) -> str:
         if longer:
             name = Counter(longer).most_common(1)[0][0]
     return name
+
+
+# ---- states and places the knowledge base does not know ------------------------------------------
+
+def _placeholder_state_names(entities: list[Entity]) -> dict:
+    """Placeholder code → the state's name as the corpus writes it most often ("Aldoria")."""
+    c: dict = defaultdict(Counter)
+    for e in entities:
+        if e.type == "GPE" and e.code and e.code == e.country and INF.is_placeholder(e.code):
+            c[e.code][e.name] += 1
+    return {code: sorted(n.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for code, n in c.items()}
+
+
+def _state_name(name: str, code: str, state_names: dict) -> str:
+    """"Government of the Aldorian state" (an article that gave only the demonym) → "Government of Aldoria"."""
+    full = state_names.get(code[:3])
+    if not full:
+        return name
+    if len(code) == 3:
+        return full
+    return re.sub(r"\bthe \w+ state$", full, name)
+
+
+def _retype_inferred_places(entities: list[Entity]) -> dict:
+    """A single word that one article shows to be an inferred state, capital or place is that in every
+    article: "Kessel"/PERSON in an article without a cue becomes the place other articles call "in Kessel".
+
+    Only words that are nobody's surname in the corpus are retyped."""
+    surnames = {name_key(e.name)[-1] for e in entities if e.type == "PERSON" and len(name_key(e.name)) == 2}
+    states: dict = {}
+    capitals: dict = {}
+    places: dict = {}
+    for e in entities:
+        if e.type == "GPE" and e.code and e.code == e.country and INF.is_placeholder(e.code):
+            states.setdefault(norm(e.name), (e.name, e.code))
+        elif e.type == "ORG" and INF.is_placeholder(e.code) and len(e.code) > 3:
+            for m in e.mentions:
+                if m.kind == "metonym" and len(m.text.split()) == 1:
+                    capitals.setdefault(norm(m.text), e.code[:3])
+        elif e.type == "GPE" and not e.code and len(e.name.split()) == 1:
+            places.setdefault(norm(e.name), e.country)
+    state_name = {code: name for name, code in states.values()}
+    out = {}
+    for e in entities:
+        k = norm(e.name)
+        if k in capitals and e.type == "GPE" and not e.code and k not in states:
+            # A capital that acts in an article which did not say it is one: its state's government.
+            code = capitals[k]
+            out[id(e)] = replace(e, type="ORG", name=f"Government of {state_name.get(code, e.name)}",
+                                 country=code, code=code + "GOV")
+            continue
+        if e.type not in ("PERSON", "ORG") or len(e.name.split()) != 1 or e.code:
+            continue
+        k = norm(e.name)
+        if e.type == "PERSON" and name_key(e.name) and name_key(e.name)[-1] in surnames:
+            continue
+        if k in states:
+            out[id(e)] = replace(e, type="GPE", name=states[k][0], country=states[k][1], code=states[k][1])
+        elif k in capitals:
+            code = capitals[k]
+            out[id(e)] = replace(e, type="ORG", name=f"Government of {state_name.get(code, e.name)}",
+                                 country=code, code=code + "GOV")
+        elif k in places:
+            out[id(e)] = replace(e, type="GPE", country=places.get(k))
+    return out
+
+
+def _state_role(role: str, state: str) -> str:
+    """"Aldorian Foreign Minister", "Aldoria's foreign minister", "Aldoria president" → "Foreign Minister of Aldoria"."""
+    words = role.split()
+    if len(words) < 2 or " of " in role:
+        return role
+    first = re.sub(r"['’]s$", "", words[0])
+    if INF.key(first) != INF.key(state) and not (INF.demonym_stems(first) & INF.name_stems(state)):
+        return role
+    title = KB.title_of(" ".join(words[1:]))
+    return KB.format_role(title) + f" of {state}" if title else role

@@ -193,6 +193,8 @@ def iso_of_code(code: str | None) -> str | None:
         return None
     c = code[:3]
     c = load_kb().cameo_to_iso.get(c, c)
+    if c not in load_kb().country_names and re.fullmatch(r"X[A-Z]{2}", c):
+        return c   # placeholder code of a state the dictionaries do not know (see link/inferred.py)
     return c if c in load_kb().country_names else None
 
 

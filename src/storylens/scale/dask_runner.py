@@ -11,6 +11,9 @@ Why dedupe before dispatch: it makes the result identical to the single-process 
 and already-stored articles cost no worker time, and workers need no access to the input files
 or to OUT (only to the storylens package and its models), so a remote cluster works as is.
 At most ``window`` shards are in flight, so memory on the client stays bounded.
+
+Workers of an existing cluster should run one thread each (one spaCy pipeline per process is shared
+by the tasks of that process) and be started with WORKER_MALLOC_ENV below.
 """
 from __future__ import annotations
 
