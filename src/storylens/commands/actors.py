@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import emit, open_store
+from .common import emit, read_rows
 
 COLUMNS = ["id", "name", "type", "mentions", "articles", "country", "code", "roles", "aliases", "warnings"]
 
@@ -39,14 +39,7 @@ def actors(
     fmt: str = typer.Option("table", "--format", help="table, json or csv."),
 ):
     """List canonical actors with mention counts, aliases, roles, country and CAMEO-style code."""
-    if fmt not in ("table", "json", "csv"):
-        typer.echo(f"unknown format {fmt!r}: use table, json or csv", err=True)
-        raise typer.Exit(2)
-    store = open_store(db)
-    try:
-        rows = actor_rows(store, name)
-    finally:
-        store.close()
+    rows = read_rows(db, fmt, actor_rows, name)
     if not rows and fmt == "table":
         typer.echo("no actors" + (f" matching {name!r}" if name else ""), err=True)
         raise typer.Exit(1)

@@ -18,6 +18,21 @@ def open_store(db: Path) -> Store:
     return Store(db, readonly=True)
 
 
+FORMATS = ("table", "csv", "json")
+
+
+def read_rows(db: Path, fmt: str, query, *args) -> list[dict]:
+    """Check the output format, then run `query(store, *args)` over the database opened read-only."""
+    if fmt not in FORMATS:
+        typer.echo(f"unknown format {fmt!r}: use table, csv or json", err=True)
+        raise typer.Exit(2)
+    store = open_store(db)
+    try:
+        return query(store, *args)
+    finally:
+        store.close()
+
+
 def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
     """Print rows as a table (rich), CSV or JSON."""
     if fmt == "json":

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .common import emit, open_store
+from .common import emit, read_rows
 
 COLUMNS = ["id", "type", "cameo", "mode", "source_text", "target_text", "trigger", "location", "date", "date_text",
            "reported_by", "outlet", "sentence"]
@@ -41,14 +41,7 @@ def register(app: typer.Typer) -> None:
         export: Optional[Path] = typer.Option(None, "--export", help="Write one row per event to FILE.parquet or FILE.csv."),
     ):
         """List coded political events: who did what to whom, when and where."""
-        if fmt not in ("table", "csv", "json"):
-            typer.echo(f"unknown format {fmt!r}: use table, csv or json", err=True)
-            raise typer.Exit(2)
-        store = open_store(db)
-        try:
-            rows = query_events(store, actor, etype)
-        finally:
-            store.close()
+        rows = read_rows(db, fmt, query_events, actor, etype)
         if export is not None:
             from ..model import Event
             from ..store.export import write_csv, write_parquet

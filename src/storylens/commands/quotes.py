@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import emit, open_store
+from .common import emit, read_rows
 
 COLUMNS = ["id", "kind", "speaker", "speaker_name", "speaker_text", "text", "article_id", "start", "end", "cue"]
 TABLE_COLUMNS = ["id", "kind", "speaker_name", "speaker_text", "cue", "text"]
@@ -47,12 +47,5 @@ def register(app: typer.Typer) -> None:
         if kind and kind not in KINDS:
             typer.echo(f"--kind must be one of {', '.join(KINDS)}", err=True)
             raise typer.Exit(2)
-        if fmt not in ("table", "json", "csv"):
-            typer.echo("--format must be table, json or csv", err=True)
-            raise typer.Exit(2)
-        store = open_store(db)
-        try:
-            rows = quote_rows(store, speaker, kind)
-        finally:
-            store.close()
+        rows = read_rows(db, fmt, quote_rows, speaker, kind)
         emit(rows, fmt, {"table": TABLE_COLUMNS, "csv": COLUMNS}.get(fmt, COLUMNS))
