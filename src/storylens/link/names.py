@@ -63,6 +63,7 @@ _PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du"
 _CAP_PARTICLES = {"Le", "La", "Van", "Von", "De", "Du", "Der", "Den", "Di", "Da", "Del", "Della"}
 
 
+@lru_cache(maxsize=65536)  # pure, and called hundreds of times per article by the entity stage
 def name_key(name: str) -> tuple[str, ...]:
     """(first, last) transliteration keys; (last,) for single-word names.
 
