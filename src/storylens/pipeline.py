@@ -106,29 +106,26 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
     # must still count as a duplicate, however far the stages read ahead (nlp.pipe, Dask shards)
     inflight: dict[str, dict] = {}
 
+    def skip(sk: Skip) -> None:
+        summary.skipped.append(sk)
+        if run_id is not None:
+            store.log(run_id, sk.source_path, sk.reason)
+
     def fresh_articles() -> Iterator[Article]:
         for item in read_paths(paths, max_bytes=config.max_file_bytes):
             if on_item:
                 on_item(item.source_path)
             if isinstance(item, Skip):
-                summary.skipped.append(item)
-                if run_id is not None:
-                    store.log(run_id, item.source_path, item.reason)
+                skip(item)
                 continue
             summary.read += 1
             try:
                 article = clean_item(item)
             except Exception as exc:
-                sk = Skip(item.source_path, f"could not clean: {type(exc).__name__}: {exc}"[:300])
-                summary.skipped.append(sk)
-                if run_id is not None:
-                    store.log(run_id, sk.source_path, sk.reason)
+                skip(Skip(item.source_path, f"could not clean: {type(exc).__name__}: {exc}"[:300]))
                 continue
             if not article.text.strip():
-                sk = Skip(item.source_path + (f"#{item.record}" if item.record else ""), "no article text left after cleaning")
-                summary.skipped.append(sk)
-                if run_id is not None:
-                    store.log(run_id, sk.source_path, sk.reason)
+                skip(Skip(item.source_path + (f"#{item.record}" if item.record else ""), "no article text left after cleaning"))
                 continue
             exact = inflight.get(article.content_hash) or store.find_by_hash(article.content_hash)
             if exact is not None:
