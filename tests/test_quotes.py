@@ -283,3 +283,20 @@ def test_quotes_command_json(tmp_path):
     assert [(r["id"], r["speaker_name"], r["text"]) for r in rows] == [("a:Q1", "Yury Ushakov", "Press reports exaggerate")]
     bad = CliRunner().invoke(app, ["quotes", "--db", str(tmp_path / "missing.sqlite")])
     assert bad.exit_code == 2
+
+
+def test_group_speaking_through_a_named_example(nlp):
+    from storylens.annotate.entities import extract_entities
+    from storylens.annotate.quotes import extract_quotes
+    from storylens.model import Article, Document, Sentence
+
+    text = ("Diplomats met in Oslo on Monday. But leaders like Norway's Prime Minister Ingrid Dahl are still not "
+            "convinced and say that the ceasefire is fragile.")
+    sdoc = nlp(text)
+    doc = Document(article=Article(id="t1", source_path="t", text=text), _spacy=sdoc,
+                   sentences=[Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents])
+    extract_entities(doc)
+    extract_quotes(doc)
+    names = {e.id: e.name for e in doc.entities}
+    said = [q for q in doc.quotes if "ceasefire is fragile" in q.text]
+    assert said and names.get(said[0].speaker) == "Ingrid Dahl"

@@ -203,6 +203,15 @@ def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str
         if not named and any(c.lower_ in DEFINITE_DETS for c in head.children):
             return _salient(index, sp.start, GROUP_TYPES)
         return None
+    # A group speaking through a named example ("leaders like Finland's President Alexander Stubb say"):
+    # the named person is the one on record.
+    for prep in head.children:
+        if prep.dep_ == "prep" and (prep.lower_ in ("like", "including")
+                                    or prep.lower_ == "as" and prep.i > 0 and prep.nbor(-1).lower_ == "such"):
+            sub = list(prep.subtree)
+            people = [x for x in index.covering(sub[0].idx, sub[-1].idx + len(sub[-1].text)) if x[2].type == "PERSON"]
+            if people:
+                return _best(people)
     if is_anonymous(head, lex):
         return None
     # 4. A definite role description: "the minister", "the Kremlin aide".
