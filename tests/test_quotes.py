@@ -285,18 +285,10 @@ def test_quotes_command_json(tmp_path):
     assert bad.exit_code == 2
 
 
-def test_group_speaking_through_a_named_example(nlp):
-    from storylens.annotate.entities import extract_entities
-    from storylens.annotate.quotes import extract_quotes
-    from storylens.model import Article, Document, Sentence
 
+def test_group_speaking_through_a_named_example(nlp):
     text = ("Diplomats met in Oslo on Monday. But leaders like Norway's Prime Minister Ingrid Dahl are still not "
             "convinced and say that the ceasefire is fragile.")
-    sdoc = nlp(text)
-    doc = Document(article=Article(id="t1", source_path="t", text=text), _spacy=sdoc,
-                   sentences=[Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents])
-    extract_entities(doc)
-    extract_quotes(doc)
-    names = {e.id: e.name for e in doc.entities}
-    said = [q for q in doc.quotes if "ceasefire is fragile" in q.text]
-    assert said and names.get(said[0].speaker) == "Ingrid Dahl"
+    doc = _doc(nlp, text, [("Oslo", "GPE"), ("Norway", "GPE"), ("Ingrid Dahl", "PERSON")])
+    q = _one(doc, "indirect", "ceasefire is fragile")
+    assert q.speaker == "t1:E2"
