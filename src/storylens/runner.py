@@ -23,7 +23,6 @@ def _progress(enabled: bool):
 
 def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, engine: str = "local",
                  scheduler: str | None = None, workers: int = 2, report: bool = True, progress: bool = True) -> int:
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(db)
