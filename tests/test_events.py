@@ -97,17 +97,18 @@ def test_reported_speech_carries_the_speaker(nlp):
     assert len(doc.events) == 1
     e = doc.events[0]
     assert e.type in ("FIGHT", "ASSAULT") and e.mode == "reported"
-    assert e.reported_by and ("minister" in e.reported_by or e.reported_by.startswith("t1:E"))
+    reporter = e.reported_by_entity or e.reported_by
+    assert reporter and ("minister" in reporter or reporter.startswith("t1:E"))
 
 
 def test_event_inside_a_quote_is_reported_by_the_quote_speaker(nlp):
     text = 'Kenya will impose sanctions on Somalia next month, the spokesman said.'
     q = Quote(id="t1:Q0", article_id="t1", text=text[:44], kind="direct", start=0, end=44,
-              speaker="t1:E9", speaker_text="the spokesman")
+              speaker_entity="t1:E9", speaker_text="the spokesman")
     doc = _doc(nlp, text, quotes=[q])
     # a sanction announced for the future is a threat of sanctions (CAMEO 1312)
     sanc = [e for e in doc.events if e.type == "THREATEN"]
-    assert sanc and sanc[0].reported_by == "t1:E9" and sanc[0].cameo == "1312"
+    assert sanc and sanc[0].reported_by_entity == "t1:E9" and sanc[0].cameo == "1312"
     assert sanc[0].mode == "intended"
 
 
@@ -130,7 +131,7 @@ def test_entity_ids_are_local(nlp):
     e = doc.events[0]
     assert e.type == "DISAPPROVE"
     ids = {x.id for x in doc.entities}
-    assert e.source in ids and e.source_text == "Turkey"
+    assert e.source_entity in ids and e.source is None and e.source_text == "Turkey"
     assert e.id == "t1:V0"
 
 
@@ -183,7 +184,7 @@ def test_speaker_in_relative_clause_and_future_with_curly_apostrophe(nlp):
     doc = _doc(nlp, "The talks stalled, according to the Kenyan envoy Amina Odhiambo, who said no deal "
                     "has been reached between Kenya and Somalia.")
     agree = [e for e in doc.events if e.type == "AGREE"]
-    assert agree and agree[0].mode == "negated" and agree[0].reported_by
+    assert agree and agree[0].mode == "negated" and (agree[0].reported_by_entity or agree[0].reported_by)
     doc = _doc(nlp, "Peru says it’ll only negotiate with Chile.")
     agree = [e for e in doc.events if e.type == "AGREE"]
     assert agree and agree[0].mode == "intended"

@@ -109,15 +109,30 @@ def test_state_actors_merge_by_code_and_ids_are_stable():
     assert a1[0].code == "RUSGOV" and set(a1[0].aliases) == {"Kremlin", "Moscow"}
 
 
-def test_quote_speakers_and_event_actors_are_rewritten():
-    q = Quote(id="a1:Q0", article_id="a1", text="x", kind="direct", start=0, end=1, speaker="a1:E0")
+def test_local_references_are_resolved_into_the_actor_fields():
+    q = Quote(id="a1:Q0", article_id="a1", text="x", kind="direct", start=0, end=1, speaker_entity="a1:E0")
     v = Event(id="a1:V0", article_id="a1", sentence="s", start=0, end=1, type="CONSULT",
-              source="a1:E0", target="a1:E1", reported_by="a1:E1")
+              source_entity="a1:E0", target_entity="a1:E1", reported_by_entity="a1:E1")
+    w = Event(id="a1:V1", article_id="a1", sentence="s", start=0, end=1, type="CONSULT",
+              source_entity="a1:E1", reported_by="a foreign ministry source")
+    d = _doc("a1", _person("Yury Ushakov"), _person("Sergey Lavrov"), quotes=[q], events=[v, w])
+    link_actors([d], Config(registry=None))
+    assert q.speaker == "yury-ushakov" and q.speaker_entity == "a1:E0"
+    assert (v.source, v.target, v.reported_by) == ("yury-ushakov", "sergey-lavrov", "sergey-lavrov")
+    assert (v.source_entity, v.target_entity, v.reported_by_entity) == ("a1:E0", "a1:E1", "a1:E1")
+    assert (w.source, w.target, w.reported_by) == ("sergey-lavrov", None, "a foreign ministry source")
+    assert d.entities[0].actor_id == "yury-ushakov"
+    # Linking again (a re-analysis over stored documents) gives the same ids.
+    link_actors([d], Config(registry=None))
+    assert (q.speaker, v.source, v.target) == ("yury-ushakov", "yury-ushakov", "sergey-lavrov")
+
+
+def test_local_ids_left_in_the_actor_fields_by_older_documents_are_still_resolved():
+    q = Quote(id="a1:Q0", article_id="a1", text="x", kind="direct", start=0, end=1, speaker="a1:E1")
+    v = Event(id="a1:V0", article_id="a1", sentence="s", start=0, end=1, type="CONSULT", source="a1:E0")
     d = _doc("a1", _person("Yury Ushakov"), _person("Sergey Lavrov"), quotes=[q], events=[v])
     link_actors([d], Config(registry=None))
-    assert q.speaker == "yury-ushakov"
-    assert (v.source, v.target, v.reported_by) == ("yury-ushakov", "sergey-lavrov", "sergey-lavrov")
-    assert d.entities[0].actor_id == "yury-ushakov"
+    assert (q.speaker, v.source, v.target) == ("sergey-lavrov", "yury-ushakov", None)
 
 
 def test_actors_command_lists_from_store(tmp_path):

@@ -68,7 +68,7 @@ def test_direct_curly_with_attribution_after(nlp):
     doc = _doc(nlp, text, [("Yury Ushakov", "PERSON", "Ushakov")])
     q = _one(doc, "direct")
     assert q.text == "We are not ready for a meeting with the Ukrainian side"
-    assert q.speaker == "t1:E0" and q.speaker_text == "Ushakov" and "said" in q.cue
+    assert q.speaker_entity == "t1:E0" and q.speaker_text == "Ushakov" and "said" in q.cue
     assert not [x for x in doc.quotes if x.kind == "indirect"]
 
 
@@ -77,7 +77,7 @@ def test_direct_multi_sentence_is_one_quote(nlp):
     doc = _doc(nlp, text, [("Volodymyr Zelensky", "PERSON", "Zelensky")])
     q = _one(doc, "direct")
     assert q.text.startswith("The talks failed.") and q.text.endswith("next month")
-    assert q.speaker == "t1:E0"
+    assert q.speaker_entity == "t1:E0"
 
 
 def test_split_quote_gives_two_parts_with_the_same_speaker(nlp):
@@ -86,7 +86,7 @@ def test_split_quote_gives_two_parts_with_the_same_speaker(nlp):
     doc = _doc(nlp, text, [("Volodymyr Zelensky", "PERSON")])
     parts = [q for q in doc.quotes if q.kind == "direct"]
     assert [p.text for p in parts] == ["We are ready for exchanges", "but meetings at this level are pointless."]
-    assert {p.speaker for p in parts} == {"t1:E0"}
+    assert {p.speaker_entity for p in parts} == {"t1:E0"}
     assert parts[0].speaker_start == parts[1].speaker_start  # one attribution links both parts
 
 
@@ -94,7 +94,7 @@ def test_direct_after_colon_in_previous_paragraph(nlp):
     text = "Senator Maria Olsen told reporters:\n\n“The budget will pass before the end of the month.”"
     doc = _doc(nlp, text, [("Maria Olsen", "PERSON")])
     q = _one(doc, "direct")
-    assert q.speaker == "t1:E0"
+    assert q.speaker_entity == "t1:E0"
 
 
 def test_block_quote_with_named_attribution_line(nlp):
@@ -104,7 +104,7 @@ def test_block_quote_with_named_attribution_line(nlp):
     doc = _doc(nlp, text, [("Volodymyr Zelensky", "PERSON"), ("Ukrainian", "NORP")])
     q = _one(doc, "direct")
     assert q.text == "We are ready for exchanges, but these meetings solve nothing at all."
-    assert q.speaker == "t1:E0"
+    assert q.speaker_entity == "t1:E0"
     assert q.speaker_text == "Ukrainian President Volodymyr Zelensky"
 
 
@@ -112,14 +112,14 @@ def test_block_quote_with_anonymous_attribution_keeps_text_only(nlp):
     text = "The strikes were a clear signal to Moscow and to everyone else.\n\n— Defense analyst\n"
     doc = _doc(nlp, text, [("Moscow", "GPE")])
     q = _one(doc, "direct")
-    assert q.speaker is None and q.speaker_text == "Defense analyst"
+    assert q.speaker_entity is None and q.speaker_text == "Defense analyst"
 
 
 def test_quote_with_source_after_dash_on_same_line(nlp):
     text = "“He cannot answer a single question without scaring people.” ― Ana Ruiz\n"
     doc = _doc(nlp, text, [("Ana Ruiz", "PERSON")])
     q = _one(doc, "direct")
-    assert q.speaker == "t1:E0" and q.speaker_text == "Ana Ruiz"
+    assert q.speaker_entity == "t1:E0" and q.speaker_text == "Ana Ruiz"
 
 
 def test_transcript_line_speaker(nlp):
@@ -127,7 +127,7 @@ def test_transcript_line_speaker(nlp):
     doc = _doc(nlp, text, [("Mike Pence", "PERSON")])
     q = _one(doc, "direct")
     assert q.text == "We are going to win this debate tomorrow night."
-    assert q.speaker_text == "PENCE" and q.speaker == "t1:E0"
+    assert q.speaker_text == "PENCE" and q.speaker_entity == "t1:E0"
 
 
 # ---- partial, indirect, scare -------------------------------------------------------------------
@@ -138,9 +138,9 @@ def test_partial_quote_inside_reported_speech(nlp):
     doc = _doc(nlp, text, [("Yury Ushakov", "PERSON")])
     p = _one(doc, "partial")
     assert p.text == "raising the level of representatives"
-    assert p.speaker == "t1:E0"
+    assert p.speaker_entity == "t1:E0"
     ind = _one(doc, "indirect")
-    assert ind.text.startswith("there was discussion") and ind.speaker == "t1:E0"
+    assert ind.text.startswith("there was discussion") and ind.speaker_entity == "t1:E0"
 
 
 @pytest.mark.parametrize("cue", ["insisted", "warned", "clarified", "stated"])
@@ -149,7 +149,7 @@ def test_indirect_speech_with_cue_verb(nlp, cue):
     doc = _doc(nlp, text, [("Sergey Lavrov", "PERSON"), ("Russia", "GPE")])
     q = _one(doc, "indirect")
     assert q.text == "Russia did not rule out any format for the talks"
-    assert q.speaker == "t1:E0" and cue in q.cue
+    assert q.speaker_entity == "t1:E0" and cue in q.cue
 
 
 def test_lead_in_before_a_colon_is_not_reported_content(nlp):
@@ -157,14 +157,14 @@ def test_lead_in_before_a_colon_is_not_reported_content(nlp):
             "says he is ready for a settlement of the valley dispute.")
     doc = _doc(nlp, text, [("Anton Reiss", "PERSON")])
     q = _one(doc, "indirect")
-    assert q.text == "he is ready for a settlement of the valley dispute" and q.speaker == "t1:E0"
+    assert q.text == "he is ready for a settlement of the valley dispute" and q.speaker_entity == "t1:E0"
 
 
 def test_headline_above_is_not_the_speaker(nlp):
     text = "The Strike at Brenna\n\nMorvaine officials said the attack was the worst incident on the border."
     doc = _doc(nlp, text, [("Brenna", "GPE")])
     q = _one(doc, "indirect")
-    assert q.speaker_text == "Morvaine officials" and q.speaker is None
+    assert q.speaker_text == "Morvaine officials" and q.speaker_entity is None
 
 
 def test_according_to_anonymous_sources(nlp):
@@ -172,21 +172,21 @@ def test_according_to_anonymous_sources(nlp):
     doc = _doc(nlp, text, [("Budapest", "GPE")])
     q = _one(doc, "indirect")
     assert q.text == "The summit in Budapest has been postponed indefinitely"
-    assert q.cue == "according to" and q.speaker is None and q.speaker_text == "diplomatic sources"
+    assert q.cue == "according to" and q.speaker_entity is None and q.speaker_text == "diplomatic sources"
 
 
 def test_scare_quotes_get_no_speaker(nlp):
     text = "Troops moved toward the so-called “buffer zone” near the river on Tuesday."
     doc = _doc(nlp, text)
     q = _one(doc, "scare")
-    assert q.text == "buffer zone" and q.speaker is None and q.speaker_text is None
+    assert q.text == "buffer zone" and q.speaker_entity is None and q.speaker_text is None
 
 
 def test_quoted_word_under_a_cue_is_partial_not_scare(nlp):
     text = "Volodymyr Zelensky says Putin is simply “afraid.”"
     doc = _doc(nlp, text, [("Volodymyr Zelensky", "PERSON"), ("Putin", "PERSON")])
     assert _one(doc, "partial").text == "afraid"
-    assert _one(doc, "partial").speaker == "t1:E0"
+    assert _one(doc, "partial").speaker_entity == "t1:E0"
 
 
 # ---- speaker resolution paths -------------------------------------------------------------------
@@ -196,21 +196,21 @@ def test_pronoun_resolves_to_preceding_subject_person(nlp):
             "He said that the two leaders had made real progress on a ceasefire.")
     doc = _doc(nlp, text, [("Donald Trump", "PERSON"), ("Vladimir Putin", "PERSON"), ("Alaska", "GPE")])
     q = _one(doc, "indirect")
-    assert q.speaker_text == "He" and q.speaker == "t1:E0"
+    assert q.speaker_text == "He" and q.speaker_entity == "t1:E0"
 
 
 def test_second_conjunct_keeps_its_own_subject(nlp):
     text = "Viktor Orban has deep ties to Russia and Moscow has just said that the war has been won."
     doc = _doc(nlp, text, [("Viktor Orban", "PERSON"), ("Russia", "GPE"), ("Moscow", "GPE")])
     q = _one(doc, "indirect")
-    assert q.speaker_text == "Moscow" and q.speaker == "t1:E2"
+    assert q.speaker_text == "Moscow" and q.speaker_entity == "t1:E2"
 
 
 def test_it_resolves_to_an_organisation(nlp):
     text = "The Kremlin issued a statement on Friday. It said that no meeting had been agreed with Kyiv."
     doc = _doc(nlp, text, [("Kremlin", "ORG"), ("Kyiv", "GPE")])
     q = _one(doc, "indirect")
-    assert q.speaker_text == "It" and q.speaker == "t1:E0"
+    assert q.speaker_text == "It" and q.speaker_entity == "t1:E0"
 
 
 def test_description_resolves_to_titled_person(nlp):
@@ -218,14 +218,14 @@ def test_description_resolves_to_titled_person(nlp):
             "\"The door remains open for talks at any level,\" the minister said.")
     doc = _doc(nlp, text, [("Sergey Lavrov", "PERSON"), ("Marco Rubio", "PERSON"), ("Geneva", "GPE")])
     q = _one(doc, "direct")
-    assert q.speaker_text == "the minister" and q.speaker == "t1:E0"
+    assert q.speaker_text == "the minister" and q.speaker_entity == "t1:E0"
 
 
 def test_institution_resolves_to_its_state(nlp):
     text = "Russia's foreign ministry warned that the new sanctions would end the negotiations."
     doc = _doc(nlp, text, [("Russia", "GPE")])
     q = _one(doc, "indirect")
-    assert q.speaker == "t1:E0"
+    assert q.speaker_entity == "t1:E0"
 
 
 @pytest.mark.parametrize("source", ["Officials", "A defense analyst", "Western diplomats"])
@@ -233,7 +233,7 @@ def test_anonymous_sources_keep_text_without_actor(nlp, source):
     text = f"{source} warned that the summit could be delayed until the spring."
     doc = _doc(nlp, text, [("Kremlin", "ORG")])
     q = _one(doc, "indirect")
-    assert q.speaker is None and q.speaker_text == source
+    assert q.speaker_entity is None and q.speaker_text == source
 
 
 def test_author_voice_is_not_a_quote(nlp):
@@ -291,4 +291,4 @@ def test_group_speaking_through_a_named_example(nlp):
             "convinced and say that the ceasefire is fragile.")
     doc = _doc(nlp, text, [("Oslo", "GPE"), ("Norway", "GPE"), ("Ingrid Dahl", "PERSON")])
     q = _one(doc, "indirect", "ceasefire is fragile")
-    assert q.speaker == "t1:E2"
+    assert q.speaker_entity == "t1:E2"

@@ -5,9 +5,11 @@ Offsets are the truth: every extracted item carries ``article_id`` and character
 ``Removed`` spans point into ``Article.raw`` (the text before cleaning).
 
 Per-article stages (entities, quotes, events) refer to actors through *local*
-entity ids (``"<article_id>:E<n>"``). The cross-article link stage maps them to
-global actor ids (stable slugs such as ``"vladimir-putin"``) and rewrites
-``Quote.speaker`` and ``Event.source``/``Event.target`` accordingly.
+entity ids (``"<article_id>:E<n>"``) held in the ``*_entity`` fields
+(``Quote.speaker_entity``, ``Event.source_entity``/``target_entity``/``reported_by_entity``).
+The cross-article link stage resolves them to global actor ids (stable slugs such as
+``"vladimir-putin"``) into ``Quote.speaker`` and ``Event.source``/``target``/``reported_by``;
+it never rewrites the ``*_entity`` fields, so each field keeps one meaning.
 """
 from __future__ import annotations
 
@@ -150,12 +152,13 @@ class Quote:
     kind: str                      # direct | partial | indirect | scare
     start: int
     end: int
-    speaker: str | None = None     # local entity id before linking, global actor id after
+    speaker: str | None = None     # global actor id, filled by the link stage
     speaker_text: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None
     sentence: str | None = None
+    speaker_entity: str | None = None   # local entity id ("<article_id>:E<n>"), set by the quote stage
 
 
 @dataclass
@@ -168,16 +171,19 @@ class Event:
     type: str                      # PLOVER event type
     cameo: str | None = None
     mode: str = "asserted"         # asserted | negated | intended | hypothetical | reported
-    source: str | None = None      # local entity id before linking, global actor id after
-    target: str | None = None
+    source: str | None = None      # global actor id, filled by the link stage
+    target: str | None = None      # global actor id, filled by the link stage
     source_text: str | None = None
     target_text: str | None = None
     trigger: str | None = None
     location: str | None = None
     date: str | None = None        # ISO date or null
     date_text: str | None = None   # the phrase the date came from
-    reported_by: str | None = None # actor id (or text) when the event sits in someone's speech
+    reported_by: str | None = None # actor id (filled by the link stage), or the reporter's text when no entity
     confidence: float | None = None
+    source_entity: str | None = None       # local entity ids, set by the event stage
+    target_entity: str | None = None
+    reported_by_entity: str | None = None
 
 
 @dataclass

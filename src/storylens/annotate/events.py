@@ -555,11 +555,13 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
         tok = c.tok
         speaker, speaker_text = _speech_frame(tok, lex, index, published)
         quote = _in_quote(doc, tok.idx)
-        if quote is not None and (quote.speaker or quote.speaker_text):
-            reported_by = quote.speaker or quote.speaker_text
+        if quote is not None and (quote.speaker_entity or quote.speaker_text):
+            reporter = quote.speaker_entity
+            reported_by = quote.speaker_entity or quote.speaker_text
             if speaker is None and quote.speaker_text:
-                speaker = ActorRef(quote.speaker_text, quote.speaker_start or 0, quote.speaker_end or 0, quote.speaker)
+                speaker = ActorRef(quote.speaker_text, quote.speaker_start or 0, quote.speaker_end or 0, quote.speaker_entity)
         else:
+            reporter = speaker.entity if speaker else None
             reported_by = (speaker.entity or speaker.text) if speaker else speaker_text
         if c.kind == "verb":
             s_tok = _subject(tok, lex)
@@ -615,10 +617,11 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
         out.append((tok.i, Event(
             id="", article_id=doc.article.id, sentence=sent.text, start=sent.start_char, end=sent.end_char,
             type=etype, cameo=code, mode=mode,
-            source=source.entity if source else None, target=target.entity if target else None,
+            source_entity=source.entity if source else None, target_entity=target.entity if target else None,
             source_text=source.text if source else None, target_text=target.text if target else None,
             trigger=trigger, location=location, date=date, date_text=date_text,
-            reported_by=reported_by if mode in ("reported", "negated", "hypothetical", "intended") and reported_by else None,
+            reported_by=reported_by if mode in ("reported", "negated", "hypothetical", "intended") and reported_by and not reporter else None,
+            reported_by_entity=reporter if mode in ("reported", "negated", "hypothetical", "intended") else None,
             confidence=round(conf, 2),
         ), source, target, _subordinate(tok, lex.cues["speech"]), c.kind))
     out.sort(key=lambda x: x[0])

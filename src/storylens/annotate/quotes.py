@@ -101,7 +101,7 @@ def extract_quotes(doc: Document) -> None:
         quotes.append(Quote(
             id=f"{doc.article.id}:Q{len(quotes) + 1}", article_id=doc.article.id,
             text=text[f.start:f.end], kind=f.kind, start=f.start, end=f.end,
-            speaker=entity, speaker_text=speaker_text,
+            speaker_entity=entity, speaker_text=speaker_text,
             speaker_start=sp_range[0] if sp_range else None, speaker_end=sp_range[1] if sp_range else None,
             cue=f.cue or (f.attribution.cue_text if f.attribution else None),
             sentence=_sentence_text(doc, sent_starts, f.start, f.end),

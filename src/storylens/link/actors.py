@@ -20,18 +20,18 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from collections import Counter, defaultdict
-from typing import Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple, Sequence
 
 from ..config import Config
 from ..model import Actor, Document, Entity
 from . import inferred as INF
 from . import kb as KB
 from .names import name_key, slug
-from .registry import Registry, RegistryError, load_registry, norm
+from .registry import RegActor, Registry, RegistryError, load_registry, norm
 
-__all__ = ["link_actors", "slug"]
+__all__ = ["link_actors", "resolve_references", "slug"]
 
 
 class _UF:
@@ -51,6 +51,25 @@ class _UF:
             self.p[rb] = ra
 
 
+class _Member(NamedTuple):
+    """One article's entity as the linker sees it."""
+    doc: Document
+    entity: Entity        # the retyped copy the identity rules read (see _retype_inferred_places)
+    original: Entity      # the article's own entity, which receives the actor id
+
+
+@dataclass
+class _Linking:
+    """The state of one linking run: entities, the union-find over their indices, merge notes."""
+    members: list[_Member]
+    registry: Registry
+    uf: _UF = field(default_factory=_UF)
+    warnings: dict = field(default_factory=lambda: defaultdict(list))
+    fixed: set = field(default_factory=set)         # indices the registry split off
+    by_key: dict = field(default_factory=lambda: defaultdict(list))
+    merge_name: dict = field(default_factory=dict)  # union-find root → name a registry merge chose
+
+
 def _key(e: Entity) -> tuple:
     if e.type == "PERSON":
         k = name_key(e.name)
@@ -61,180 +80,226 @@ def _key(e: Entity) -> tuple:
 
 
 def link_actors(documents: Sequence[Document], config: Config | None = None) -> list[Actor]:
-    """Assign entity.actor_id everywhere; rewrite quote speakers and event actors to actor ids."""
-    config = config or Config()
+    """Build the corpus's actors; set entity.actor_id everywhere and resolve the local references of
+    quotes and events (``*_entity``) into their actor fields (see :func:`resolve_references`)."""
+    run = _Linking(members=_members(documents), registry=_registry(config or Config()))
+    _apply_registry_names(run)
+    _join_same_keys(run)
+    _join_name_forms(run)
+    _apply_registry_merges(run)
+    actors = _build_actors(run)
+    resolve_references(documents)
+    return sorted(actors.values(), key=lambda a: (-len(a.mentions), a.id))
+
+
+def resolve_references(documents: Sequence[Document]) -> None:
+    """Fill Quote.speaker and Event.source/target/reported_by with the global actor ids of the
+    local entities the per-article stages named; the ``*_entity`` fields are left as they are.
+
+    Documents stored by an earlier version (or made by a caller) may still hold a local id in the
+    actor field itself; such an id is read as the local reference."""
+    for doc in documents:
+        local = {e.id: e.actor_id for e in doc.entities}
+
+        def actor_of(ref: str | None, legacy: str | None) -> str | None:
+            ref = ref or (legacy if legacy in local else None)
+            return local.get(ref) if ref else legacy
+
+        for q in doc.quotes:
+            q.speaker = actor_of(q.speaker_entity, q.speaker)
+        for v in doc.events:
+            v.source = actor_of(v.source_entity, v.source)
+            v.target = actor_of(v.target_entity, v.target)
+            v.reported_by = actor_of(v.reported_by_entity, v.reported_by)
+
+
+# ---- steps ---------------------------------------------------------------------------------------
+
+def _registry(config: Config) -> Registry:
     try:
-        registry = load_registry(config.registry) if getattr(config, "registry", None) else Registry()
+        return load_registry(config.registry) if getattr(config, "registry", None) else Registry()
     except RegistryError as exc:
         # The CLI checks the registry before a run; a library caller still gets its actors.
         logging.getLogger(__name__).error("actor registry ignored: %s", exc)
-        registry = Registry()
-    originals = [e for d in documents for e in d.entities]
-    # The linker reads retyped copies; the articles' own entities stay as the entity stage made them.
-    retyped = _retype_inferred_places(originals)
-    ents: list[tuple[Document, Entity]] = [(d, retyped.get(id(e), e)) for d in documents for e in d.entities]
-    uf = _UF()
-    warnings: dict = defaultdict(list)
+        return Registry()
 
-    aliases = registry.alias_index()
-    splits = registry.split_index()
-    fixed: set[int] = set()
-    for i, (d, e) in enumerate(ents):
-        uf.find(i)
-        texts = [e.name] + [m.text for m in e.mentions if m.kind in ("name", "surname")]
+
+def _members(documents: Sequence[Document]) -> list[_Member]:
+    originals = [(d, e) for d in documents for e in d.entities]
+    # The linker reads retyped copies; the articles' own entities stay as the entity stage made them.
+    retyped = _retype_inferred_places([e for _, e in originals])
+    return [_Member(d, retyped.get(id(e), e), e) for d, e in originals]
+
+
+def _apply_registry_names(run: _Linking) -> None:
+    """The registry decides first: split names stay apart, aliases join the declared actor."""
+    aliases = run.registry.alias_index()
+    splits = run.registry.split_index()
+    for i, m in enumerate(run.members):
+        run.uf.find(i)
+        e = m.entity
+        texts = [e.name] + [x.text for x in e.mentions if x.kind in ("name", "surname")]
         sp = next((splits[norm(t)] for t in texts[:1] if norm(t) in splits), None)
         if sp:
-            uf.union(("split", sp), i)
-            fixed.add(i)
+            run.uf.union(("split", sp), i)
+            run.fixed.add(i)
             continue
         hit = next((aliases[norm(t)] for t in texts if norm(t) in aliases), None)
         if hit is not None:
-            uf.union(("reg", hit), i)
+            run.uf.union(("reg", hit), i)
 
-    # Same key → same actor.
-    by_key: dict[tuple, list[int]] = defaultdict(list)
-    for i, (d, e) in enumerate(ents):
-        if i not in fixed:
-            by_key[_key(e)].append(i)
-    for k, idx in by_key.items():
+
+def _join_same_keys(run: _Linking) -> None:
+    """Same key → same actor; registry actors also absorb entities keyed like their canonical name."""
+    for i, m in enumerate(run.members):
+        if i not in run.fixed:
+            run.by_key[_key(m.entity)].append(i)
+    for idx in run.by_key.values():
         for j in idx[1:]:
-            uf.union(idx[0], j)
-    # Registry actors also absorb entities keyed like their canonical name.
-    for r, ra in enumerate(registry.actors):
+            run.uf.union(idx[0], j)
+    for r, ra in enumerate(run.registry.actors):
         for k in (("person", name_key(ra.name)), ("name", norm(ra.name))):
-            for j in by_key.get(k, []):
-                uf.union(("reg", r), j)
+            for j in run.by_key.get(k, []):
+                run.uf.union(("reg", r), j)
 
-    # People across name forms.
+
+def _join_name_forms(run: _Linking) -> None:
+    """People across name forms: first names that fit, rare surnames, surname-only mentions."""
     full: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))   # surname → first → [i]
     surname_only: dict[str, list[int]] = defaultdict(list)
-    for k, idx in by_key.items():
+    for k, idx in run.by_key.items():
         if k[0] != "person":
             continue
         if len(k[1]) == 2:
             full[k[1][1]][k[1][0]].extend(idx)
         else:
             surname_only[k[1][0]].extend(idx)
-    kbd = KB.load_kb()
     for sur, firsts in full.items():
-        if len(firsts) < 2:
-            continue
         names = list(firsts)
         for a in range(len(names)):
             for b in range(a + 1, len(names)):
-                fa, fb = names[a], names[b]
-                ia, ib = firsts[fa], firsts[fb]
-                if uf.find(ia[0]) == uf.find(ib[0]):
-                    continue
-                if _compatible_first(fa, fb):
-                    uf.union(ia[0], ib[0])
-                    continue
-                if sur in kbd.common_surnames or len(sur) < 5:
-                    continue
-                arts_a = {ents[i][0].article.id for i in ia}
-                arts_b = {ents[i][0].article.id for i in ib}
-                if arts_a & arts_b:
-                    continue   # both in one article as different entities: two people
-                ca = {ents[i][1].country for i in ia} - {None}
-                cb = {ents[i][1].country for i in ib} - {None}
-                if ca and cb and not (ca & cb):
-                    continue
-                uf.union(ia[0], ib[0])
-                na = Counter(ents[i][1].name for i in ia).most_common(1)[0][0]
-                nb = Counter(ents[i][1].name for i in ib).most_common(1)[0][0]
-                warnings[("pair", ia[0], ib[0])].append(
-                    f"merged \"{na}\" and \"{nb}\": same surname, different first name "
-                    f"(articles {', '.join(sorted(arts_a))} / {', '.join(sorted(arts_b))}); split it in the registry if wrong")
+                _join_first_names(run, sur, names[a], names[b], firsts[names[a]], firsts[names[b]])
     for sur, idx in surname_only.items():
-        groups = {uf.find(i) for f in full.get(sur, {}).values() for i in f}
+        groups = {run.uf.find(i) for f in full.get(sur, {}).values() for i in f}
         if len(groups) == 1:
             g = next(iter(groups))
             for i in idx:
-                uf.union(g, i)
+                run.uf.union(g, i)
         elif len(groups) > 1:
             for i in idx:
-                warnings[("ambiguous", i)].append(
-                    f"surname-only mention \"{ents[i][1].name}\" fits {len(groups)} different people; left apart")
+                run.warnings[("ambiguous", i)].append(
+                    f"surname-only mention \"{run.members[i].entity.name}\" fits {len(groups)} different people; left apart")
 
-    # Registry merges, by actor id (as it would be built) or by name.
-    merge_name: dict = {}
-    if registry.merges:
-        labels: dict = defaultdict(set)
-        for i, (d, e) in enumerate(ents):
-            labels[uf.find(i)].update((slug(e.name), norm(e.name)))
-        for m in registry.merges:
-            targets = []
-            for ref in m:
-                for r, lab in labels.items():
-                    if slug(ref) in lab or norm(ref) in lab:
-                        targets.append(r)
-                reg_i = next((j for j, a in enumerate(registry.actors) if a.id == ref or norm(a.name) == norm(ref)), None)
-                if reg_i is not None:
-                    targets.append(uf.find(("reg", reg_i)))
-            if targets and isinstance(targets[0], int):
-                first = [ents[i][1] for i in range(len(ents)) if uf.find(i) == targets[0]]
-                merge_name[targets[0]] = _canonical_name(first)
-            for t in targets[1:]:
-                uf.union(targets[0], t)
 
-    # Build actors.
-    state_names = _placeholder_state_names([e for _, e in ents])
+def _join_first_names(run: _Linking, sur: str, fa: str, fb: str, ia: list[int], ib: list[int]) -> None:
+    """Two full names with one surname: the same first name up to an initial joins; a rare surname with
+    different first names joins with a warning unless one article shows both or their countries differ."""
+    uf, members = run.uf, run.members
+    if uf.find(ia[0]) == uf.find(ib[0]):
+        return
+    if _compatible_first(fa, fb):
+        uf.union(ia[0], ib[0])
+        return
+    if sur in KB.load_kb().common_surnames or len(sur) < 5:
+        return
+    arts_a = {members[i].doc.article.id for i in ia}
+    arts_b = {members[i].doc.article.id for i in ib}
+    if arts_a & arts_b:
+        return   # both in one article as different entities: two people
+    ca = {members[i].entity.country for i in ia} - {None}
+    cb = {members[i].entity.country for i in ib} - {None}
+    if ca and cb and not (ca & cb):
+        return
+    uf.union(ia[0], ib[0])
+    na = Counter(members[i].entity.name for i in ia).most_common(1)[0][0]
+    nb = Counter(members[i].entity.name for i in ib).most_common(1)[0][0]
+    run.warnings[("pair", ia[0], ib[0])].append(
+        f"merged \"{na}\" and \"{nb}\": same surname, different first name "
+        f"(articles {', '.join(sorted(arts_a))} / {', '.join(sorted(arts_b))}); split it in the registry if wrong")
+
+
+def _apply_registry_merges(run: _Linking) -> None:
+    """Registry merges, by actor id (as it would be built) or by name; the first item names the actor."""
+    if not run.registry.merges:
+        return
+    uf, members = run.uf, run.members
+    labels: dict = defaultdict(set)
+    for i, m in enumerate(members):
+        labels[uf.find(i)].update((slug(m.entity.name), norm(m.entity.name)))
+    for merge in run.registry.merges:
+        targets = []
+        for ref in merge:
+            for r, lab in labels.items():
+                if slug(ref) in lab or norm(ref) in lab:
+                    targets.append(r)
+            reg_i = next((j for j, a in enumerate(run.registry.actors) if a.id == ref or norm(a.name) == norm(ref)), None)
+            if reg_i is not None:
+                targets.append(uf.find(("reg", reg_i)))
+        if targets and isinstance(targets[0], int):
+            first = [members[i].entity for i in range(len(members)) if uf.find(i) == targets[0]]
+            run.merge_name[targets[0]] = _canonical_name(first)
+        for t in targets[1:]:
+            uf.union(targets[0], t)
+
+
+def _build_actors(run: _Linking) -> dict[str, Actor]:
+    """One actor per union-find group; every member entity gets its actor id."""
+    uf, members, registry = run.uf, run.members, run.registry
+    state_names = _placeholder_state_names([m.entity for m in members])
     groups: dict = defaultdict(list)
-    for i in range(len(ents)):
+    for i in range(len(members)):
         groups[uf.find(i)].append(i)
     reg_of_root = {uf.find(("reg", r)): r for r in range(len(registry.actors))}
-    split_of_root = {uf.find(("split", sid)): sid for sid in splits.values()}
+    split_of_root = {uf.find(("split", sid)): sid for sid in registry.split_index().values()}
     actors: dict[str, Actor] = {}
     for root, idx in groups.items():
-        members = [ents[i][1] for i in idx]
         ra = registry.actors[reg_of_root[root]] if root in reg_of_root else None
-        pref = next((n for r, n in merge_name.items() if uf.find(r) == root), None)
-        name = ra.name if ra else (pref or _canonical_name(members))
-        if INF.is_placeholder(members[0].code) and members[0].type != "PERSON" and not ra and not pref:
-            name = _state_name(name, members[0].code, state_names)
-        aid = ra.id if ra else (split_of_root.get(root) or slug(name))
-        base = aid
-        n = 2
+        pref = next((n for r, n in run.merge_name.items() if uf.find(r) == root), None)
+        a = _make_actor([members[i].entity for i in idx], ra, pref, state_names)
+        aid = ra.id if ra else (split_of_root.get(root) or slug(a.name))
+        base, n = aid, 2
         while aid in actors:
             aid = f"{base}-{n}"
             n += 1
-        typ = (ra.type if ra and ra.type else None) or Counter(e.type for e in members).most_common(1)[0][0]
-        mentions = sorted((m for e in members for m in e.mentions), key=lambda m: (m.article_id, m.start))
-        roles = [r for r, _ in Counter(r for e in members for r in e.roles).most_common()]
-        country = _vote([e.country for e in members])
-        if INF.is_placeholder(country) and country in state_names:
-            roles = [_state_role(r, state_names[country]) for r in roles]
-        roles = list({r.lower(): r for r in reversed(roles)}.values())[::-1]   # "Foreign Ministry spokeswoman" once
-        # A bare title that a fuller role already says ("President" beside "President of Russia").
-        roles = [r for r in roles if not any(o != r and o.lower().startswith(r.lower() + " ") for o in roles)]
-        country = _vote([e.country for e in members])
-        code = _vote([e.code for e in members if not country or KB.iso_of_code(e.code) in (None, country)])
-        a = Actor(id=aid, name=name, type=typ, roles=roles, country=country, code=code, mentions=mentions)
-        if ra:
-            a.roles = list(dict.fromkeys(ra.roles + a.roles))
-            a.country = ra.country or a.country
-            a.code = ra.code or a.code
-        a.aliases = sorted({m.text for m in mentions if m.text != name} | (set(ra.aliases) if ra else set()))
-        if INF.is_placeholder(a.country) and not ra:
-            a.warnings.append(f"country code {a.country} is a placeholder (ISO-3166 user-assigned range) for a "
-                              f"state the knowledge base does not know, inferred from the text")
-        for key, msgs in warnings.items():
+        a.id = aid
+        for key, msgs in run.warnings.items():
             if any(k in idx for k in key[1:] if isinstance(k, int)):
                 a.warnings.extend(msgs)
         actors[aid] = a
         for i in idx:
-            ents[i][1].actor_id = originals[i].actor_id = aid
+            members[i].entity.actor_id = members[i].original.actor_id = aid
+    return actors
 
-    for doc in documents:
-        local = {e.id: e.actor_id for e in doc.entities}
-        for q in doc.quotes:
-            q.speaker = local.get(q.speaker, q.speaker) if q.speaker else None
-        for v in doc.events:
-            v.source = local.get(v.source, v.source) if v.source else None
-            v.target = local.get(v.target, v.target) if v.target else None
-            if v.reported_by:
-                v.reported_by = local.get(v.reported_by, v.reported_by)
-    return sorted(actors.values(), key=lambda a: (-len(a.mentions), a.id))
+
+def _make_actor(members: list[Entity], ra: RegActor | None, pref: str | None, state_names: dict) -> Actor:
+    """The actor of one group of entities (its id is set by the caller): name, type, roles, codes."""
+    name = ra.name if ra else (pref or _canonical_name(members))
+    if INF.is_placeholder(members[0].code) and members[0].type != "PERSON" and not ra and not pref:
+        name = _state_name(name, members[0].code, state_names)
+    typ = (ra.type if ra and ra.type else None) or Counter(e.type for e in members).most_common(1)[0][0]
+    mentions = sorted((m for e in members for m in e.mentions), key=lambda m: (m.article_id, m.start))
+    country = _vote([e.country for e in members])
+    code = _vote([e.code for e in members if not country or KB.iso_of_code(e.code) in (None, country)])
+    a = Actor(id="", name=name, type=typ, roles=_roles(members, country, state_names), country=country, code=code,
+              mentions=mentions)
+    if ra:
+        a.roles = list(dict.fromkeys(ra.roles + a.roles))
+        a.country = ra.country or a.country
+        a.code = ra.code or a.code
+    a.aliases = sorted({m.text for m in mentions if m.text != name} | (set(ra.aliases) if ra else set()))
+    if INF.is_placeholder(a.country) and not ra:
+        a.warnings.append(f"country code {a.country} is a placeholder (ISO-3166 user-assigned range) for a "
+                          f"state the knowledge base does not know, inferred from the text")
+    return a
+
+
+def _roles(members: list[Entity], country: str | None, state_names: dict) -> list[str]:
+    roles = [r for r, _ in Counter(r for e in members for r in e.roles).most_common()]
+    if INF.is_placeholder(country) and country in state_names:
+        roles = [_state_role(r, state_names[country]) for r in roles]
+    roles = list({r.lower(): r for r in reversed(roles)}.values())[::-1]   # "Foreign Ministry spokeswoman" once
+    # A bare title that a fuller role already says ("President" beside "President of Russia").
+    return [r for r in roles if not any(o != r and o.lower().startswith(r.lower() + " ") for o in roles)]
 
 
 def _vote(values):
