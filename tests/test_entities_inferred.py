@@ -193,3 +193,20 @@ def test_lone_surname_the_model_once_calls_gpe_stays_a_person(nlp):
     d = _doc(nlp, text, ents=[("Drenko", "PERSON", 0), ("Drenko", "GPE", 1)])
     people = [e for e in d.entities if e.name == "Drenko"]
     assert [e.type for e in people] == ["PERSON"] and len(people[0].mentions) == 2
+
+
+def test_an_article_reads_the_same_whatever_article_came_before(nlp):
+    # What one article says about an invented state must not colour the next article: "Veskar" is a
+    # state in the first text and part of a personal name in the second.
+    state = _doc(nlp, "Veskar President Lena Vasko met the Veskar defence minister on Monday.", aid="S1")
+    assert any(e.code == INF.placeholder_code("Veskar") for e in state.entities)
+    text = "Veskar Holm said the port would reopen. Holm spoke in the morning."
+    ents = [("Veskar", "ORG", 0), ("Holm", "PERSON", 0), ("Holm", "PERSON", 1)]
+
+    def entities():
+        return [(e.name, e.type, [(m.start, m.end) for m in e.mentions]) for e in _doc(nlp, text, ents, aid="P1").entities]
+
+    after_state = entities()
+    _doc(nlp, "The port reopened on Monday.", aid="N1")
+    assert entities() == after_state
+    assert ("Veskar Holm", "PERSON") in [(n, t) for n, t, _ in after_state]

@@ -57,7 +57,7 @@ def name_tokens(name: str) -> list[str]:
     return toks
 
 
-_PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "al", "el", "bin", "ibn", "ben"}
+NAME_PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "al", "el", "bin", "ibn", "ben"}
 # Capitalised at the start of a two-word name ("Le Pen", "Van Rompuy") they are still the surname;
 # "Al" and "Ben" are left out: they are also first names (Al Gore, Ben Wallace).
 _CAP_PARTICLES = {"Le", "La", "Van", "Von", "De", "Du", "Der", "Den", "Di", "Da", "Del", "Della"}
@@ -70,7 +70,7 @@ def name_key(name: str) -> tuple[str, ...]:
     Lower-case particles in front ("von der Leyen") belong to the surname, so such a
     name is a surname-only mention."""
     raw = name_tokens(name)
-    while len(raw) > 1 and (raw[0][:1].islower() and raw[0].lower() in _PARTICLES
+    while len(raw) > 1 and (raw[0][:1].islower() and raw[0].lower() in NAME_PARTICLES
                             or len(raw) == 2 and raw[0] in _CAP_PARTICLES):
         raw = raw[1:]
     toks = [translit_key(t) for t in raw]
