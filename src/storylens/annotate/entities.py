@@ -37,13 +37,13 @@ from ..link import inferred as INF
 from ..link import kb as KB
 from ..link.names import NAME_PARTICLES, fold, name_key, translit_key
 from ..model import Document, Entity, Mention
+from ..text import POSSESSIVE as _POSS
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 _CAMEL = re.compile(r"[a-z][A-Z][a-z]")   # "StageKey": words glued by scraping
 _ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "dative", "csubj"}
 _LOCATIVE_PREPS = {"in", "at", "near", "from", "to", "into", "across", "around", "outside", "inside", "via",
                    "through", "throughout", "towards", "toward", "over", "of", "like"}
-_POSS = {"'s", "’s", "'", "’"}
 _DETS = {"the", "a", "an"}
 _PRONOUN_POSS = {"his", "her", "their", "its", "our", "my", "your"}
 _ORG_WORDS = {"house", "center", "centre", "institute", "university", "party", "council", "ministry", "agency",

@@ -28,10 +28,10 @@ from functools import lru_cache
 import yaml
 
 from . import kb as KB
+from ..text import POSSESSIVE as _POSS
 from .names import fold, translit_key
 
 PLACEHOLDER = re.compile(r"X[A-Z]{2}")
-_POSS = {"'s", "’s", "'", "’"}
 _VOWELS = set("AEIOUY")
 
 

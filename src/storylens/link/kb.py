@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ..text import day
 from .names import fold, name_key
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "actors"
@@ -243,7 +244,7 @@ def pick_code(codes: list, date: str | None) -> str | None:
     if not usable:
         return None
     if date:
-        d = date[:10]
+        d = day(date)
         live = [c for c in usable if (c[1] is None or c[1] <= d) and (c[2] is None or d <= c[2])]
         if live:
             dated = [c for c in live if c[1] or c[2]]
@@ -269,7 +270,7 @@ def live(result: dict, date: str) -> bool:
     i = result.get("kb")
     if i is None:
         return True
-    d = date[:10]
+    d = day(date)
     return any(c[0] and (c[1] or c[2]) and (c[1] is None or c[1] <= d) and (c[2] is None or d <= c[2])
                for c in load_kb().entries[i][2])
 
@@ -291,6 +292,8 @@ def person_entry(name: str, date: str | None = None) -> dict | None:
 
 # ---- lookup -------------------------------------------------------------------------------------
 
+# Phrase tokens, not words (text.words): the dictionaries' phrases keep dots, ampersands and
+# hyphens inside a token ("U.S.", "AT&T", "al-Assad"), so the text is cut the same way.
 _TOKEN_RE = re.compile(r"[A-Za-zÀ-ÿĀ-ž0-9][\w.&'’\-]*")
 
 
@@ -310,7 +313,7 @@ def lookup(text: str, date: str | None = None) -> dict | None:
     matched a dictionary entry the result also has "kb", that entry's index (for provenance)."""
     if not text or not text.strip():
         return None
-    r = _lookup(text.strip(), (date or "")[:10] or None)
+    r = _lookup(text.strip(), day(date))
     return None if r is None else {k: (list(v) if isinstance(v, list) else v) for k, v in r.items()}
 
 

