@@ -724,7 +724,7 @@ def _emit(aid: str, text: str, ents: _Entities) -> list[Entity]:
 @lru_cache(maxsize=4096)
 def _kb_surnames(word: str) -> set:
     kb = KB.load_kb()
-    hits = [i for i in kb.phrases.get(KB.norm_phrase(word), []) if kb.entries[i][1] == "PERSON"]
+    hits = [i for i in kb.phrases.get(KB.norm_phrase(word), []) if kb.entries[i].type == "PERSON"]
     return {translit_key(word)} if hits else set()
 
 

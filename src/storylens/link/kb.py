@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -37,9 +38,24 @@ _DETERMINERS = {"THE", "A", "AN", "HIS", "HER", "ITS", "THEIR", "OUR", "THIS", "
 _CONNECTORS = {"OF", "IN", "FROM", "AND", "FOR", "AT", "ON", "TO", "BY", "WITH"}
 
 
+class Code(NamedTuple):
+    """A CAMEO-style code with the dates (ISO, or None when open) between which it applies."""
+    code: str
+    start: str | None
+    end: str | None
+
+
+class Entry(NamedTuple):
+    """One dictionary actor: its name, type, dated codes and the upper-case phrases that name it."""
+    name: str
+    type: str
+    codes: list          # [Code]
+    phrases: list
+
+
 @dataclass
 class KB:
-    entries: list
+    entries: list                                       # [Entry]
     phrases: dict = field(default_factory=dict)         # PHRASE -> [entry index]
     persons: dict = field(default_factory=dict)         # name_key -> [entry index]
     country_alias: dict = field(default_factory=dict)   # PHRASE -> ISO3
@@ -86,7 +102,8 @@ def _singular(word: str) -> list[str]:
 def load_kb() -> KB:
     raw = json.loads(gzip.open(DATA / "kb.json.gz").read())
     sup = yaml.safe_load((DATA / "supplement.yaml").read_text(encoding="utf-8"))
-    kb = KB(entries=raw["entries"])
+    kb = KB(entries=[Entry(name, typ, [Code(*c) for c in codes], phrases)
+                     for name, typ, codes, phrases in raw["entries"]])
     kb.country_names = dict(raw["countries"])
     kb.country_names.update(sup.get("country_names") or {})
     sup_titles = {w.upper() for t in sup.get("titles") or [] for w in t.split()}
@@ -102,8 +119,8 @@ def load_kb() -> KB:
                 if len(k) == 2:
                     kb.persons.setdefault(k, []).append(i)
                     kb.surnames.setdefault(k[1], set()).add(i)
-        if typ == "GPE" and codes and re.fullmatch(r"[A-Z]{3}", codes[-1][0]) and codes[-1][2] is None:
-            iso = codes[-1][0]
+        if typ == "GPE" and codes and re.fullmatch(r"[A-Z]{3}", codes[-1].code) and codes[-1].end is None:
+            iso = codes[-1].code
             for p in phrases:
                 kb.country_alias.setdefault(p, iso)
     kb.metonyms = {norm_phrase(k): v for k, v in (sup.get("metonyms") or {}).items()}
@@ -240,19 +257,19 @@ def agent_suffix(text: str) -> str | None:
 
 def pick_code(codes: list, date: str | None) -> str | None:
     """The CAMEO code valid on `date` (ISO); the most recent role otherwise."""
-    usable = [c for c in codes if c[0] and not c[0].startswith("~")]
+    usable = [c for c in map(Code._make, codes) if c.code and not c.code.startswith("~")]
     if not usable:
         return None
     if date:
         d = day(date)
-        live = [c for c in usable if (c[1] is None or c[1] <= d) and (c[2] is None or d <= c[2])]
+        live = [c for c in usable if (c.start is None or c.start <= d) and (c.end is None or d <= c.end)]
         if live:
-            dated = [c for c in live if c[1] or c[2]]
-            return max(dated or live, key=lambda c: c[1] or "")[0]
-    open_ended = [c for c in usable if c[2] is None and c[1]]
+            dated = [c for c in live if c.start or c.end]
+            return max(dated or live, key=lambda c: c.start or "").code
+    open_ended = [c for c in usable if c.end is None and c.start]
     if open_ended:
-        return max(open_ended, key=lambda c: c[1])[0]
-    return max(usable, key=lambda c: (c[2] or "9999", c[1] or ""))[0]
+        return max(open_ended, key=lambda c: c.start).code
+    return max(usable, key=lambda c: (c.end or "9999", c.start or "")).code
 
 
 def _entry_result(i: int, date: str | None) -> dict:
@@ -271,8 +288,8 @@ def live(result: dict, date: str) -> bool:
     if i is None:
         return True
     d = day(date)
-    return any(c[0] and (c[1] or c[2]) and (c[1] is None or c[1] <= d) and (c[2] is None or d <= c[2])
-               for c in load_kb().entries[i][2])
+    return any(c.code and (c.start or c.end) and (c.start is None or c.start <= d) and (c.end is None or d <= c.end)
+               for c in load_kb().entries[i].codes)
 
 
 def person_entry(name: str, date: str | None = None) -> dict | None:
@@ -282,11 +299,11 @@ def person_entry(name: str, date: str | None = None) -> dict | None:
     hits = kb.persons.get(k) if len(k) == 2 else None
     if not hits:
         p = norm_phrase(name)
-        hits = [i for i in kb.phrases.get(p, []) if kb.entries[i][1] == "PERSON"] if len(k) == 2 else None
+        hits = [i for i in kb.phrases.get(p, []) if kb.entries[i].type == "PERSON"] if len(k) == 2 else None
     if not hits:
         return None
     # Several entries (e.g. the same minister listed twice): prefer the one with a role valid on the date.
-    best = sorted(hits, key=lambda i: (pick_code(kb.entries[i][2], date) is None, i))[0]
+    best = sorted(hits, key=lambda i: (pick_code(kb.entries[i].codes, date) is None, i))[0]
     return _entry_result(best, date)
 
 
@@ -332,7 +349,7 @@ def _lookup(text: str, date: str | None) -> dict | None:
     exact = None
     if full in kb.phrases:
         idx = kb.phrases[full]
-        best = sorted(idx, key=lambda i: {"PERSON": 0, "ORG": 1, "GPE": 2}.get(kb.entries[i][1], 3))[0]
+        best = sorted(idx, key=lambda i: {"PERSON": 0, "ORG": 1, "GPE": 2}.get(kb.entries[i].type, 3))[0]
         exact = _entry_result(best, date)
         if exact["type"] == "GPE" and exact["code"]:
             exact["name"] = country_name(exact["code"][:3]) or exact["name"]
@@ -397,7 +414,7 @@ def _lookup(text: str, date: str | None) -> dict | None:
                         if low2 in kb.titles:
                             titles.append(low2)
                             break
-                ecode = pick_code(kb.entries[entry][2], date)
+                ecode = pick_code(kb.entries[entry].codes, date)
                 if iso_of_code(ecode):
                     countries.append(iso_of_code(ecode))
                     agent = agent or (ecode[3:] or None)
@@ -422,7 +439,7 @@ def _lookup(text: str, date: str | None) -> dict | None:
     if person is None and n <= 3:
         # A lone surname the dictionaries list as an alias ("Putin", "President Obama").
         for i in range(n):
-            hits = [j for j in kb.phrases.get(up[i], []) if kb.entries[j][1] == "PERSON"] if not used[i] and toks[i][:1].isupper() else []
+            hits = [j for j in kb.phrases.get(up[i], []) if kb.entries[j].type == "PERSON"] if not used[i] and toks[i][:1].isupper() else []
             if hits:
                 cand = _entry_result(hits[0], date)
                 if not iso or cand["country"] in (None, iso):
@@ -489,7 +506,7 @@ def _lookup(text: str, date: str | None) -> dict | None:
 def _org_entry(ph: str) -> int | None:
     """First non-person entry for a phrase (people are matched by name key instead)."""
     for j in load_kb().phrases.get(ph, ()):
-        if load_kb().entries[j][1] != "PERSON":
+        if load_kb().entries[j].type != "PERSON":
             return j
     return None
 
