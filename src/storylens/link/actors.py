@@ -51,6 +51,11 @@ class _UF:
             self.p[rb] = ra
 
 
+class _Note(NamedTuple):
+    members: tuple        # indices of the entities the note is about
+    text: str
+
+
 class _Member(NamedTuple):
     """One article's entity as the linker sees it."""
     doc: Document
@@ -64,7 +69,7 @@ class _Linking:
     members: list[_Member]
     registry: Registry
     uf: _UF = field(default_factory=_UF)
-    warnings: dict = field(default_factory=lambda: defaultdict(list))
+    notes: list = field(default_factory=list)       # [_Note]: doubtful merges, for the actors' warnings
     fixed: set = field(default_factory=set)         # indices the registry split off
     by_key: dict = field(default_factory=lambda: defaultdict(list))
     merge_name: dict = field(default_factory=dict)  # union-find root → name a registry merge chose
@@ -187,8 +192,8 @@ def _join_name_forms(run: _Linking) -> None:
                 run.uf.union(g, i)
         elif len(groups) > 1:
             for i in idx:
-                run.warnings[("ambiguous", i)].append(
-                    f"surname-only mention \"{run.members[i].entity.name}\" fits {len(groups)} different people; left apart")
+                run.notes.append(_Note((i,), f"surname-only mention \"{run.members[i].entity.name}\" fits "
+                                             f"{len(groups)} different people; left apart"))
 
 
 def _join_first_names(run: _Linking, sur: str, fa: str, fb: str, ia: list[int], ib: list[int]) -> None:
@@ -213,9 +218,9 @@ def _join_first_names(run: _Linking, sur: str, fa: str, fb: str, ia: list[int], 
     uf.union(ia[0], ib[0])
     na = Counter(members[i].entity.name for i in ia).most_common(1)[0][0]
     nb = Counter(members[i].entity.name for i in ib).most_common(1)[0][0]
-    run.warnings[("pair", ia[0], ib[0])].append(
-        f"merged \"{na}\" and \"{nb}\": same surname, different first name "
-        f"(articles {', '.join(sorted(arts_a))} / {', '.join(sorted(arts_b))}); split it in the registry if wrong")
+    run.notes.append(_Note((ia[0], ib[0]), f"merged \"{na}\" and \"{nb}\": same surname, different first name "
+                           f"(articles {', '.join(sorted(arts_a))} / {', '.join(sorted(arts_b))}); "
+                           "split it in the registry if wrong"))
 
 
 def _apply_registry_merges(run: _Linking) -> None:
@@ -262,9 +267,7 @@ def _build_actors(run: _Linking) -> dict[str, Actor]:
             aid = f"{base}-{n}"
             n += 1
         a.id = aid
-        for key, msgs in run.warnings.items():
-            if any(k in idx for k in key[1:] if isinstance(k, int)):
-                a.warnings.extend(msgs)
+        a.warnings.extend(note.text for note in run.notes if any(i in idx for i in note.members))
         actors[aid] = a
         for i in idx:
             members[i].entity.actor_id = members[i].original.actor_id = aid
