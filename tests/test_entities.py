@@ -162,3 +162,29 @@ def test_bare_title_resolves_when_one_person_holds_it(nlp):
     d = _doc(nlp, text)
     m = _by_name(d, "Emmanuel Macron")
     assert [(x.text, x.kind) for x in m.mentions if x.kind == "title"] == [("president", "title")]
+
+
+def test_mention_index_finds_the_entity_at_and_before_an_offset():
+    from storylens.annotate.mentions import MentionIndex
+    from storylens.model import Entity, Mention
+
+    text = "Putin met Xi in Beijing. The Kremlin said Putin left."
+    def ent(i, name, typ, *words):
+        ms = []
+        for w, nth in words:
+            pos = [m.start() for m in re.finditer(re.escape(w), text)][nth]
+            ms.append(Mention("A1", pos, pos + len(w), w))
+        return Entity(id=f"A1:E{i}", name=name, type=typ, mentions=ms)
+    putin = ent(0, "Vladimir Putin", "PERSON", ("Putin", 0), ("Putin", 1))
+    xi = ent(1, "Xi Jinping", "PERSON", ("Xi", 0))
+    kremlin = ent(2, "Government of Russia", "ORG", ("Kremlin", 0))
+    idx = MentionIndex([kremlin, xi, putin])
+    assert [x.entity.id for x in idx.items] == ["A1:E0", "A1:E1", "A1:E2", "A1:E0"]
+    said = text.index("said")
+    assert idx.at(text.index("Kremlin") + 2, text.index("Kremlin") + 4) is kremlin
+    assert idx.at(said, said + 4) is None
+    assert idx.before(said, 10, "ORG") is kremlin
+    assert idx.before(said, 10, "PERSON") is None          # the nearer organisation is in the way
+    assert [x.entity for x in idx.preceding(said, ("PERSON",))] == [xi, putin]
+    assert [x.entity for x in idx.covering(0, len(text))] == [putin, xi, kremlin, putin]
+    assert idx.by_id["A1:E1"] is xi
