@@ -94,6 +94,16 @@ def test_common_surname_or_same_article_blocks_first_name_merge():
     assert {"John Smith", "Jane Smith", "David Harrowgate", "Edward Harrowgate"} <= names
 
 
+def test_two_actors_with_one_name_keep_apart_with_a_warning():
+    docs = [_doc("a1", ("Mercury", "PERSON", [("Mercury", "surname")], None)),
+            _doc("a2", ("Mercury", "ORG", [("Mercury", "name")], None))]
+    actors = link_actors(docs, Config(registry=None))
+    assert sorted(a.id for a in actors) == ["mercury", "mercury-2"]
+    second = next(a for a in actors if a.id == "mercury-2")
+    assert any("another actor has the id mercury" in w for w in second.warnings)
+    assert not next(a for a in actors if a.id == "mercury").warnings
+
+
 def test_state_actors_merge_by_code_and_ids_are_stable():
     def docs():
         gov = ("Government of Russia", "ORG", [("Kremlin", "metonym")], "RUS")

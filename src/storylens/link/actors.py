@@ -266,6 +266,10 @@ def _build_actors(run: _Linking) -> dict[str, Actor]:
         while aid in actors:
             aid = f"{base}-{n}"
             n += 1
+        if aid != base:
+            # Two actors the rules keep apart share a name: say so rather than number one silently.
+            a.warnings.append(f"another actor has the id {base} (same name, kept apart); this one is {aid}; "
+                              "merge or split them in the registry")
         a.id = aid
         a.warnings.extend(note.text for note in run.notes if any(i in idx for i in note.members))
         actors[aid] = a
