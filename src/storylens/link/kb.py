@@ -334,6 +334,26 @@ def lookup(text: str, date: str | None = None) -> dict | None:
     return None if r is None else {k: (list(v) if isinstance(v, list) else v) for k, v in r.items()}
 
 
+@dataclass
+class _Scan:
+    """What the words of one actor phrase were read as (see :func:`_scan_phrase`)."""
+    toks: list[str]
+    up: list[str]                                       # the tokens as dictionary phrases
+    used: list[bool]
+    person: dict | None = None
+    person_span: tuple | None = None                    # token range of the person's name
+    entry: int | None = None                            # a non-person dictionary entry
+    countries: list = field(default_factory=list)
+    metonym: str | None = None
+    metonym_text: str | None = None
+    agent: str | None = None                            # sector suffix (GOV, MIL, ...)
+    titles: list = field(default_factory=list)
+
+    def take(self, i: int, j: int) -> None:
+        for k in range(i, j):
+            self.used[k] = True
+
+
 @lru_cache(maxsize=65536)
 def _lookup(text: str, date: str | None) -> dict | None:
     kb = load_kb()
@@ -348,105 +368,123 @@ def _lookup(text: str, date: str | None) -> dict | None:
         return state_actor(kb.metonyms[full])
     exact = None
     if full in kb.phrases:
-        idx = kb.phrases[full]
-        best = sorted(idx, key=lambda i: {"PERSON": 0, "ORG": 1, "GPE": 2}.get(kb.entries[i].type, 3))[0]
-        exact = _entry_result(best, date)
-        if exact["type"] == "GPE" and exact["code"]:
-            exact["name"] = country_name(exact["code"][:3]) or exact["name"]
+        exact = _exact_entry(kb.phrases[full], date)
         if exact["type"] != "PERSON" or len(toks) == 1:
             return exact
+    scan = _Scan(toks, up, [False] * len(toks))
+    _scan_person(scan, date)
+    _scan_phrase(scan, date)
+    iso = scan.countries[0] if scan.countries else None
+    if scan.metonym and not iso:
+        iso = iso_of_code(scan.metonym)
+    roles = [_role(t, iso if not scan.metonym_text else None, metonym_text=scan.metonym_text) for t in scan.titles]
+    if scan.person is None and exact is not None:
+        scan.person = exact
+    if scan.person is None:
+        _scan_lone_surname(scan, iso, date)
+    if scan.person:
+        return _person_result(scan, iso, roles, date)
+    return _other_result(scan, iso, roles, date)
 
-    # Scan: persons, KB phrases, metonyms, countries, agents and titles, longest match first.
-    n = len(toks)
-    person = None
-    person_span = None
-    entry = None
-    countries: list[str] = []
-    metonym = None
-    metonym_text = None
-    agent = None
-    titles: list[str] = []
-    used = [False] * n
+
+def _exact_entry(idx: list[int], date: str | None) -> dict:
+    """The dictionary entry a whole phrase names: people first, then organisations, then places."""
+    kb = load_kb()
+    best = sorted(idx, key=lambda i: {"PERSON": 0, "ORG": 1, "GPE": 2}.get(kb.entries[i].type, 3))[0]
+    exact = _entry_result(best, date)
+    if exact["type"] == "GPE" and exact["code"]:
+        exact["name"] = country_name(exact["code"][:3]) or exact["name"]
+    return exact
+
+
+def _scan_person(scan: _Scan, date: str | None) -> None:
+    """A known person's name of three, else two, capitalised words."""
+    kb = load_kb()
+    toks, n = scan.toks, len(scan.toks)
     for L in (3, 2):
         for i in range(0, n - L + 1):
-            if any(used[i:i + L]) or not all(t[:1].isupper() for t in toks[i:i + L]):
+            if any(scan.used[i:i + L]) or not all(t[:1].isupper() for t in toks[i:i + L]):
                 continue
             k = name_key(" ".join(toks[i:i + L]))
             hit = person_entry(" ".join(toks[i:i + L]), date) if k in kb.persons else None
             if hit:
-                person, person_span = hit, (i, i + L)
-                for j in range(i, i + L):
-                    used[j] = True
-                break
-        if person:
-            break
+                scan.person, scan.person_span = hit, (i, i + L)
+                scan.take(i, i + L)
+                return
+
+
+def _scan_phrase(scan: _Scan, date: str | None) -> None:
+    """Metonyms, countries, titles, agents and organisations, longest match first, left to right."""
+    n = len(scan.toks)
     i = 0
     while i < n:
-        if used[i]:
+        if scan.used[i]:
             i += 1
             continue
-        matched = False
         for L in range(min(6, n - i), 0, -1):
-            if any(used[i:i + L]):
-                continue
-            ph = " ".join(up[i:i + L])
-            low = " ".join(t.lower() for t in toks[i:i + L])
-            kind = None
-            if ph in kb.metonyms:
-                metonym, kind = kb.metonyms[ph], "m"
-                metonym_text = " ".join(toks[i:i + L])
-            elif toks[i][:1].isupper() and (ph in kb.country_alias or L == 1 and any(x in kb.country_alias for x in _singular(ph))):
-                countries.append(kb.country_alias.get(ph) or next(kb.country_alias[x] for x in _singular(ph) if x in kb.country_alias))
-                kind = "c"
-            elif low in kb.titles and (L > 1 or not (i + 1 < n and toks[i + 1][:1].islower() and toks[i + 1].upper() not in _CONNECTORS)):
-                titles.append(low)
-                sfx = agent_suffix(ph)
-                agent = sfx or agent or "GOV"
-                kind = "t"
-            elif agent_suffix(ph):
-                agent, kind = agent_suffix(ph), "a"
-            elif L > 1 and _org_entry(ph) is not None and toks[i][:1].isupper():
-                entry, kind = _org_entry(ph), "e"
-                # "US President": an office entry still tells the title and the country.
-                for a in range(i, i + L):
-                    for b in range(i + L, a, -1):
-                        low2 = " ".join(t.lower() for t in toks[a:b])
-                        if low2 in kb.titles:
-                            titles.append(low2)
-                            break
-                ecode = pick_code(kb.entries[entry].codes, date)
-                if iso_of_code(ecode):
-                    countries.append(iso_of_code(ecode))
-                    agent = agent or (ecode[3:] or None)
-            elif L == 1 and _org_entry(ph) is not None and toks[i][:1].isupper() and ph not in _CONNECTORS \
-                    and (toks[i].isupper() or n <= 2):
-                entry, kind = _org_entry(ph), "e"
-            if kind:
-                for j in range(i, i + L):
-                    used[j] = True
+            if not any(scan.used[i:i + L]) and _read_words(scan, i, L, date):
+                scan.take(i, i + L)
                 i += L
-                matched = True
                 break
-        if not matched:
+        else:
             i += 1
-    iso = countries[0] if countries else None
-    if metonym and not iso:
-        iso = iso_of_code(metonym)
-    roles = [_role(t, iso if not metonym_text else None, metonym_text=metonym_text) for t in titles]
 
-    if person is None and exact is not None:
-        person = exact
-    if person is None and n <= 3:
+
+def _read_words(scan: _Scan, i: int, L: int, date: str | None) -> bool:
+    """Read toks[i:i+L] as one thing the phrase says; False when it is none of them."""
+    kb = load_kb()
+    toks, n = scan.toks, len(scan.toks)
+    ph = " ".join(scan.up[i:i + L])
+    low = " ".join(t.lower() for t in toks[i:i + L])
+    if ph in kb.metonyms:
+        scan.metonym = kb.metonyms[ph]
+        scan.metonym_text = " ".join(toks[i:i + L])
+        return True
+    if toks[i][:1].isupper() and (ph in kb.country_alias or L == 1 and any(x in kb.country_alias for x in _singular(ph))):
+        scan.countries.append(kb.country_alias.get(ph) or next(kb.country_alias[x] for x in _singular(ph) if x in kb.country_alias))
+        return True
+    if low in kb.titles and (L > 1 or not (i + 1 < n and toks[i + 1][:1].islower() and toks[i + 1].upper() not in _CONNECTORS)):
+        scan.titles.append(low)
+        scan.agent = agent_suffix(ph) or scan.agent or "GOV"
+        return True
+    if agent_suffix(ph):
+        scan.agent = agent_suffix(ph)
+        return True
+    if L > 1 and _org_entry(ph) is not None and toks[i][:1].isupper():
+        scan.entry = _org_entry(ph)
+        # "US President": an office entry still tells the title and the country.
+        for a in range(i, i + L):
+            for b in range(i + L, a, -1):
+                low2 = " ".join(t.lower() for t in toks[a:b])
+                if low2 in kb.titles:
+                    scan.titles.append(low2)
+                    break
+        ecode = pick_code(kb.entries[scan.entry].codes, date)
+        if iso_of_code(ecode):
+            scan.countries.append(iso_of_code(ecode))
+            scan.agent = scan.agent or (ecode[3:] or None)
+        return True
+    if L == 1 and _org_entry(ph) is not None and toks[i][:1].isupper() and ph not in _CONNECTORS \
+            and (toks[i].isupper() or n <= 2):
+        scan.entry = _org_entry(ph)
+        return True
+    return False
+
+
+def _scan_lone_surname(scan: _Scan, iso: str | None, date: str | None) -> None:
+    kb = load_kb()
+    toks, up, used, n = scan.toks, scan.up, scan.used, len(scan.toks)
+    if n <= 3:
         # A lone surname the dictionaries list as an alias ("Putin", "President Obama").
         for i in range(n):
             hits = [j for j in kb.phrases.get(up[i], []) if kb.entries[j].type == "PERSON"] if not used[i] and toks[i][:1].isupper() else []
             if hits:
                 cand = _entry_result(hits[0], date)
                 if not iso or cand["country"] in (None, iso):
-                    person, person_span = cand, (i, i + 1)
+                    scan.person, scan.person_span = cand, (i, i + 1)
                     used[i] = True
                 break
-    if person is None and (titles or iso):
+    if scan.person is None and (scan.titles or iso):
         # "President Kagame": a lone surname that only one known person (or one country's people) carries.
         for i in range(n):
             if used[i] or not toks[i][:1].isupper() or up[i] in _CONNECTORS:
@@ -455,36 +493,42 @@ def _lookup(text: str, date: str | None) -> dict | None:
             res = [_entry_result(j, date) for j in sorted(cands)]
             cs = {r["country"] for r in res}
             if res and len(cs) == 1 and (not iso or iso in cs):
-                person, person_span = res[0], (i, i + 1)
+                scan.person, scan.person_span = res[0], (i, i + 1)
                 used[i] = True
                 break
-    if person:
-        r = dict(person)
-        r["roles"] = roles
-        if not r["country"] and iso:
-            r["country"] = iso
-        after = [j for j in range(person_span[1], n)] if person_span else [n - 1]
-        tail_agent = next((agent_suffix(up[j]) for j in after if agent_suffix(up[j])), None)
-        if tail_agent and r["country"] and not any(toks[j].lower() in kb.titles for j in after):
-            # "Bush administration", "Assad regime": the state actor, not the person.
-            sa = state_actor(r["country"] + tail_agent)
-            sa["name"] = _clean_phrase(toks)
-            return sa
-        if titles and r["country"] and not any(t.lower() in {"former", "ex", "late"} for t in toks):
-            code = r.get("code") or ""
-            if r.get("kb") is None or not (date and live(r, date)) or code[3:6] in ("ELI", ""):
-                # The dictionaries stop in 2014 and often list leaders as elites: a title in the text decides.
-                r["code"] = r["country"] + (agent or "GOV")
-        return r
 
+
+def _person_result(scan: _Scan, iso: str | None, roles: list, date: str | None) -> dict:
+    kb = load_kb()
+    toks, up, n = scan.toks, scan.up, len(scan.toks)
+    r = dict(scan.person)
+    r["roles"] = roles
+    if not r["country"] and iso:
+        r["country"] = iso
+    after = [j for j in range(scan.person_span[1], n)] if scan.person_span else [n - 1]
+    tail_agent = next((agent_suffix(up[j]) for j in after if agent_suffix(up[j])), None)
+    if tail_agent and r["country"] and not any(toks[j].lower() in kb.titles for j in after):
+        # "Bush administration", "Assad regime": the state actor, not the person.
+        sa = state_actor(r["country"] + tail_agent)
+        sa["name"] = _clean_phrase(toks)
+        return sa
+    if scan.titles and r["country"] and not any(t.lower() in {"former", "ex", "late"} for t in toks):
+        code = r.get("code") or ""
+        if r.get("kb") is None or not (date and live(r, date)) or code[3:6] in ("ELI", ""):
+            # The dictionaries stop in 2014 and often list leaders as elites: a title in the text decides.
+            r["code"] = r["country"] + (scan.agent or "GOV")
+    return r
+
+
+def _other_result(scan: _Scan, iso: str | None, roles: list, date: str | None) -> dict | None:
+    toks, agent, metonym = scan.toks, scan.agent, scan.metonym
     # An unknown name next to a title or country: a person we can still place ("French President Emmanuel Macron").
-    name_run = _trailing_name(toks, used)
-    if name_run and titles:
-        code = (iso + (agent or "")) if iso else (metonym if metonym and titles else None)
+    name_run = _trailing_name(toks, scan.used)
+    if name_run and scan.titles:
+        code = (iso + (agent or "")) if iso else (metonym if metonym and scan.titles else None)
         return {"name": name_run, "type": "PERSON", "country": iso, "code": code, "roles": roles}
-
-    if entry is not None:
-        r = _entry_result(entry, date)
+    if scan.entry is not None:
+        r = _entry_result(scan.entry, date)
         if r["type"] == "GPE" and r["country"] and agent:
             r = state_actor(r["country"] + agent)
             r["name"] = _clean_phrase(toks)
