@@ -122,34 +122,57 @@ def infer(sdoc, person_keys: set[str], title_words: set[str], org_words: set[str
     """Read the cues above from a spaCy doc; `person_keys` are transliteration keys of the
     article's personal-name words, which are never places; `org_words` ("council", "party")
     end organisation names and are never places either ("outside the Council")."""
+    g = Gazetteer()
+    cand = [t for t in sdoc if _eligible(sdoc, t, person_keys, title_words)]
+    score, written = _state_scores(sdoc, cand)
+    dem_tokens = [t for t in cand if demonym_stems(t.text) and _alone(sdoc, t) and (
+        t.ent_type_ == "NORP" or t.pos_ == "ADJ" or (t.i + 1 < len(sdoc) and sdoc[t.i + 1].is_lower))]
+    dem_keys = {key(t.text) for t in dem_tokens}
+    for t in dem_tokens:
+        match = sorted(k for k in written if k not in dem_keys and _stem_match(t.text, k))
+        if match:
+            score[match[0]] = score.get(match[0], 0.0) + 2
+    for k, s in sorted(score.items()):
+        if s >= 2 and k not in dem_keys:
+            code = placeholder_code(written[k])
+            g.states[k] = code
+            g.names[code] = written[k] if not written[k].isupper() else written[k].title()
+    _demonym_states(sdoc, dem_tokens, g, title_words)
+    _capitals_and_places(sdoc, cand, g, org_words)
+    return g
+
+
+def _eligible(sdoc, t, person_keys: set[str], title_words: set[str]) -> bool:
+    """A capitalised proper noun the knowledge base does not know: a candidate state or place name."""
+    if not _cap(t) or len(t.text) < 3 or t.lower_ in title_words or t.lower_ in _lex()["heads"]:
+        return False
+    if translit_key(t.text) in person_keys or KB.country_of(t.text) or KB.metonym_code(t.text):
+        return False
+    if t.text.isupper() and t.i > 0 and sdoc[t.i - 1].text != "\n":
+        return False   # acronyms; an upper-case dateline word starts the text
+    return t.pos_ == "PROPN" or bool(t.ent_type_)
+
+
+def _alone(sdoc, t, in_list: bool = False) -> bool:
+    """The whole name, not the tail of "European Community", "Planning and Investment [Minister]" or
+    "Nicaragua's Sandinista [government]", nor the head of "Kingdom of Morocco"; portfolio and
+    rank words ("Federal Minister") are not names either."""
+    if t.lower_ in _lex()["not_names"]:
+        return False
+    prev = sdoc[t.i - 1] if t.i > 0 else None
+    if prev is not None and (prev.text in _POSS or _cap(prev) and not prev.is_stop and "\n" not in prev.whitespace_):
+        return False
+    if not in_list and prev is not None and prev.lower_ in ("and", "&") and t.i > 1 and _cap(sdoc[t.i - 2]):
+        return False
+    nxt = sdoc[t.i + 1] if t.i + 1 < len(sdoc) else None
+    return not (nxt is not None and nxt.lower_ == "of" and t.i + 2 < len(sdoc) and _cap(sdoc[t.i + 2]))
+
+
+def _state_scores(sdoc, cand: list) -> tuple[dict[str, float], dict[str, str]]:
+    """How strongly the syntax says each candidate is a state ("<X> President", "<X>'s defence
+    ministry", "Foreign Minister of <X>"), and how the article writes it."""
     lex = _lex()
     heads = lex["heads"]
-    g = Gazetteer()
-
-    def eligible(t) -> bool:
-        if not _cap(t) or len(t.text) < 3 or t.lower_ in title_words or t.lower_ in heads:
-            return False
-        if translit_key(t.text) in person_keys or KB.country_of(t.text) or KB.metonym_code(t.text):
-            return False
-        if t.text.isupper() and t.i > 0 and sdoc[t.i - 1].text != "\n":
-            return False   # acronyms; an upper-case dateline word starts the text
-        return t.pos_ == "PROPN" or bool(t.ent_type_)
-
-    def alone(t, in_list: bool = False) -> bool:
-        # The whole name, not the tail of "European Community", "Planning and Investment [Minister]" or
-        # "Nicaragua's Sandinista [government]", nor the head of "Kingdom of Morocco"; portfolio and
-        # rank words ("Federal Minister") are not names either.
-        if t.lower_ in lex["not_names"]:
-            return False
-        prev = sdoc[t.i - 1] if t.i > 0 else None
-        if prev is not None and (prev.text in _POSS or _cap(prev) and not prev.is_stop and "\n" not in prev.whitespace_):
-            return False
-        if not in_list and prev is not None and prev.lower_ in ("and", "&") and t.i > 1 and _cap(sdoc[t.i - 2]):
-            return False
-        nxt = sdoc[t.i + 1] if t.i + 1 < len(sdoc) else None
-        return not (nxt is not None and nxt.lower_ == "of" and t.i + 2 < len(sdoc) and _cap(sdoc[t.i + 2]))
-
-    cand = [t for t in sdoc if eligible(t)]
     score: dict[str, float] = {}
     written: dict[str, str] = {}
     for t in cand:
@@ -158,10 +181,10 @@ def infer(sdoc, person_keys: set[str], title_words: set[str], org_words: set[str
             written[k] = t.text
         s = 0.0
         nxt = sdoc[t.i + 1] if t.i + 1 < len(sdoc) else None
-        if not alone(t, in_list=True) or t.pos_ == "ADJ":
+        if not _alone(sdoc, t, in_list=True) or t.pos_ == "ADJ":
             score.setdefault(k, 0.0)
             continue
-        if nxt is not None and nxt.lower_ in heads and not _cap_run_person(sdoc, t) and alone(t):
+        if nxt is not None and nxt.lower_ in heads and not _cap_run_person(sdoc, t) and _alone(sdoc, t):
             # "<X> President" counts fully unless the model saw an organisation ("Acme President").
             weak = nxt.lower_ in lex["weak"] and not (nxt.lower_ == "president" and t.ent_type_ != "ORG")
             s += 1 if weak else 2
@@ -180,21 +203,13 @@ def infer(sdoc, person_keys: set[str], title_words: set[str], org_words: set[str
         if h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.lower_ in heads:
             s += 2
         score[k] = max(score.get(k, 0.0), s)
+    return score, written
 
-    # Demonyms: adjectives with a demonym ending, tagged NORP or modifying a noun.
-    dem_tokens = [t for t in cand if demonym_stems(t.text) and alone(t) and (
-        t.ent_type_ == "NORP" or t.pos_ == "ADJ" or (t.i + 1 < len(sdoc) and sdoc[t.i + 1].is_lower))]
-    dem_keys = {key(t.text) for t in dem_tokens}
-    for t in dem_tokens:
-        stems = demonym_stems(t.text)
-        match = sorted(k for k in written if k not in dem_keys and _stem_match(t.text, k))
-        if match:
-            score[match[0]] = score.get(match[0], 0.0) + 2
-    for k, s in sorted(score.items()):
-        if s >= 2 and k not in dem_keys:
-            code = placeholder_code(written[k])
-            g.states[k] = code
-            g.names[code] = written[k] if not written[k].isupper() else written[k].title()
+
+def _demonym_states(sdoc, dem_tokens: list, g: Gazetteer, title_words: set[str]) -> None:
+    """Demonyms of the states found ("Dravonian" → Dravonia's code), or of a state the article never
+    names ("Aldorian Foreign Minister")."""
+    heads = _lex()["heads"]
     for t in dem_tokens:
         k = key(t.text)
         if k in g.states:
@@ -204,7 +219,6 @@ def infer(sdoc, person_keys: set[str], title_words: set[str], org_words: set[str
         if named:
             code = g.states[key(named[0])]
         elif t.lower_.endswith(("ian", "ese", "ish")) and _before_state_head(sdoc, t, heads | title_words):
-            # A demonym alone ("Aldorian Foreign Minister"): a state the article does not name.
             code = placeholder_code(sorted(stems, key=len)[0])
         else:
             continue
@@ -213,8 +227,11 @@ def infer(sdoc, person_keys: set[str], title_words: set[str], org_words: set[str
         sing = re.sub(r"s$", "", t.text) if k.endswith(("ians", "ans")) else t.text
         g.demonyms.setdefault(code, sing)
 
-    # Capitals and places. The model's GPE/LOC label counts only for a word it never tags PERSON
-    # in the article: a lone surname it once calls GPE stays a person.
+
+def _capitals_and_places(sdoc, cand: list, g: Gazetteer, org_words: set[str]) -> None:
+    """Capitals and places. The model's GPE/LOC label counts only for a word it never tags PERSON
+    in the article: a lone surname it once calls GPE stays a person."""
+    preps = _lex()["preps"]
     person_tagged = {key(t.text) for t in cand if t.ent_type_ == "PERSON"}
     for t in cand:
         k = key(t.text)
@@ -223,14 +240,13 @@ def infer(sdoc, person_keys: set[str], title_words: set[str], org_words: set[str
         if t.lower_ in org_words:
             continue
         single = t.ent_iob_ == "B" and (t.i + 1 >= len(sdoc) or sdoc[t.i + 1].ent_iob_ != "I")
-        if t.dep_ == "pobj" and t.head.lower_ in lex["preps"] \
+        if t.dep_ == "pobj" and t.head.lower_ in preps \
                 or single and t.ent_type_ in ("GPE", "LOC") and k not in person_tagged:
             g.places.add(k)
         code = _capital_of(sdoc, t, g)
         if code:
             g.capitals[k] = code
             g.places.add(k)
-    return g
 
 
 def _stem_match(demonym: str, name: str) -> bool:
