@@ -179,3 +179,31 @@ def test_surname_particles_and_arabic_article():
             _doc("a3", _person("Bashar al-Assad")), _doc("a4", ("Assad", "PERSON", [("Assad", "surname")], None))]
     actors = link_actors(docs, Config(registry=None))
     assert sorted(a.name for a in actors) == ["Bashar al-Assad", "Ursula von der Leyen"]
+
+
+def test_other_packages_use_only_the_public_names_of_link():
+    import ast
+    import importlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "src" / "storylens"
+    bad = []
+    for path in root.rglob("*.py"):
+        if path.parent.name == "link":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or "link" not in (node.module or "").split("."):
+                continue
+            modname = "storylens.link" + (node.module.split("link", 1)[1] if node.module.split("link", 1)[1] else "")
+            for a in node.names:
+                if (node.module or "").endswith("link"):          # from ..link import kb as KB
+                    aliases[a.asname or a.name] = importlib.import_module(f"storylens.link.{a.name}")
+                elif a.name not in importlib.import_module(modname).__all__:
+                    bad.append(f"{path.name}: {node.module}.{a.name}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+                if node.attr not in aliases[node.value.id].__all__:
+                    bad.append(f"{path.name}: {node.value.id}.{node.attr}")
+    assert bad == []

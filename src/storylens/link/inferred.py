@@ -31,6 +31,9 @@ from . import kb as KB
 from ..text import POSSESSIVE as _POSS
 from .names import fold, translit_key
 
+__all__ = ["Gazetteer", "PLACEHOLDER", "demonym_stems", "infer", "is_placeholder", "key", "name_stems",
+           "placeholder_code"]
+
 PLACEHOLDER = re.compile(r"X[A-Z]{2}")
 _VOWELS = set("AEIOUY")
 

@@ -23,6 +23,10 @@ import yaml
 from ..text import day
 from .names import fold, name_key
 
+__all__ = ["Code", "DATA", "Entry", "KB", "SECTOR_NAMES", "agent_suffix", "country_name", "country_of",
+           "format_role", "is_country_name", "iso_of_code", "live", "load_kb", "lookup", "metonym_code",
+           "norm_phrase", "person_entry", "pick_code", "state_actor", "title_of"]
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "actors"
 
 SECTOR_NAMES = {

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+__all__ = ["NAME_PARTICLES", "fold", "name_key", "name_tokens", "slug", "surname_key", "translit_key"]
+
 _SPECIAL = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "đ": "d", "Đ": "D", "æ": "ae",
                           "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'", "‐": "-", "‑": "-",
                           "–": "-", "—": "-"})

@@ -25,6 +25,8 @@ import yaml
 
 from .names import fold, slug
 
+__all__ = ["RegActor", "Registry", "RegistryError", "load_registry", "norm", "parse_registry"]
+
 
 def norm(text: str) -> str:
     return " ".join(fold(text).lower().replace("’", "'").split())
