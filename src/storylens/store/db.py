@@ -19,6 +19,9 @@ from ..model import (
     Event, Framing, Mention, Quote, Removed, Story, SummarySentence, from_dict, to_dict,
 )
 
+# Version of the table layout below, kept in PRAGMA user_version and the meta table.
+DB_SCHEMA_VERSION = 1
+
 SCHEMA = """
 PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS runs (
@@ -61,6 +64,8 @@ CREATE TABLE IF NOT EXISTS framing (
 CREATE TABLE IF NOT EXISTS coverage_gaps (story_id TEXT, claim_id TEXT, text TEXT, outlets TEXT, reason TEXT);
 -- small key/value state kept across runs (e.g. story centroids for stable incremental assignment)
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+-- what wrote this file: schema_version (also PRAGMA user_version) and storylens_version
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(article_id UNINDEXED, title, text);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(quote_id UNINDEXED, article_id UNINDEXED, text, speaker_text);
 """
@@ -83,7 +88,16 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, check_same_thread=False)
             self.conn.executescript(SCHEMA)
+            self._stamp_version()
         self.conn.row_factory = sqlite3.Row
+
+    def _stamp_version(self):
+        from .. import __version__
+
+        self.conn.execute(f"PRAGMA user_version = {DB_SCHEMA_VERSION}")
+        self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                              [("schema_version", str(DB_SCHEMA_VERSION)), ("storylens_version", __version__)])
+        self.conn.commit()
 
     def close(self):
         self.conn.close()
