@@ -120,11 +120,26 @@ Chart = Optional[dict[str, Any]]
 
 
 # ---- timeline -------------------------------------------------------------------------
+class SeriesRow(_M):
+    """Events on one day for one PLOVER type (dimension "type") or one actor (dimension "actor")."""
+    date: str
+    dimension: str
+    key: str
+    name: Optional[str]
+    events: int
+
+
+class Series(_M):
+    rows: list[SeriesRow]
+    by_type: Chart
+    by_actor: Chart
+
+
 class TimelineView(_M):
     story_id: Optional[str]
     events: list[EventItem]
     chart: Chart
-    series: Optional[dict[str, Any]] = None
+    series: Series
     page: Optional[Page] = None
 
 
