@@ -266,3 +266,17 @@ def test_report_and_app_show_the_event_series(demo, tmp_path):
         r = client.get(path, params={"q": "Reiss"} if "search" in path else None)
         assert r.status_code == 200, path
         route.model.model_validate(r.json())
+
+
+def test_schema_doc_explains_every_field():
+    from storylens.schema import json_schema
+
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## |\Z)", doc, re.S | re.M))
+    missing = []
+    for name, d in json_schema()["$defs"].items():
+        for field, s in d["properties"].items():
+            row = re.search(rf"^\| `{field}` \| [^|]+ \| (.+?) \| (.+?) \|$", sections.get(name, ""), re.M)
+            if not row or not row.group(1).strip():
+                missing.append(f"{name}.{field}")
+    assert not missing, f"undocumented: {missing}; run PYTHONPATH=src python scripts/schema_docs.py"

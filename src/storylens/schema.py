@@ -1,8 +1,8 @@
 """The JSON Schema of analysis.json, generated from the dataclasses in storylens.model.
 
 The schema is built at run time from the dataclasses, so a field added to the model appears in
-it (and in `storylens schema`) without another edit. Field descriptions come from the comment
-on the field's line in model.py, or from the table below; fields with a fixed vocabulary
+it (and in `storylens schema`) without another edit. Field descriptions come from the table below or,
+for fields it does not name, from the comment on the field's line in model.py; fields with a fixed vocabulary
 (storylens.vocab) become enums. ``SCHEMA_VERSION`` is written into every analysis.json:
 the minor number grows when fields are added, the major number when a field changes meaning
 or disappears.
@@ -55,6 +55,31 @@ DESCRIPTIONS: dict[str, str] = {
     "Actor.code": "CAMEO-style actor code (e.g. RUSGOV), or null.",
     "Actor.mentions": "Every place the actor is named, across all articles.",
     "Actor.warnings": "Doubts the linker recorded about this actor (e.g. a possible merge).",
+    "Article.published": "Publication date (ISO YYYY-MM-DD), or null when unknown.",
+    "Actor.id": "Stable slug (e.g. 'vladimir-putin'); the same actor keeps its id across runs.",
+    "Quote.id": "'<article_id>:Q<n>'.",
+    "Quote.kind": "direct: the words in quote marks; partial: a quoted fragment inside reported speech; "
+                  "indirect: reported speech without marks; scare: marks around a term nobody is quoted saying.",
+    "Quote.speaker": "Actor id of the speaker, or null when the speaker is not a known actor (see `speaker_text`).",
+    "Quote.text": "The quoted words (without the quote marks).",
+    "Mention.kind": "How the actor is named here: full name, surname alone, title, metonym ('the Kremlin'), "
+                    "pronoun, or description.",
+    "Event.id": "'<article_id>:V<n>'.",
+    "Event.start": "Start offset of the event's sentence.",
+    "Event.end": "End offset (exclusive) of the event's sentence.",
+    "Event.type": "PLOVER event type.",
+    "Event.cameo": "CAMEO event code (e.g. '036' express intent to meet), or null.",
+    "Event.mode": "How the sentence asserts the event: asserted, negated (did not happen), intended (planned, "
+                  "threatened, offered), hypothetical (conditional) or reported (someone's claim).",
+    "Event.source": "Actor id of the one who acts, or null when not a known actor (see `source_text`).",
+    "Event.target": "Actor id of the one acted upon, or null when not a known actor (see `target_text`).",
+    "Event.date": "Date of the event (ISO; 'YYYY', 'YYYY-MM' when only that is known), or null.",
+    "Event.date_text": "The words the date was read from (e.g. 'last Tuesday').",
+    "Event.reported_by": "Actor id (or the words naming someone) when the event is told in someone's speech.",
+    "Story.id": "'S<n>'; never renumbered, so a story keeps its id as articles are added.",
+    "ClaimStance.stance": "agree: the article supports the claim; disagree: it denies it; discuss: it reports it "
+                          "without taking a side.",
+    "LoadedTerm.voice": "outlet: the article's own words; attributed: words of someone the article quotes.",
     "Quote.speaker_text": "The words naming the speaker in the article.",
     "Quote.speaker_start": "Start offset of `speaker_text`.",
     "Quote.speaker_end": "End offset of `speaker_text`.",
@@ -133,8 +158,11 @@ def _field_comments(cls) -> dict[str, str]:
 
 
 def _description(cls, name: str) -> str | None:
-    return (_field_comments(cls).get(name) or DESCRIPTIONS.get(f"{cls.__name__}.{name}")
-            or DESCRIPTIONS.get(name))
+    """The table's entry for Class.field, else the field's comment in model.py, else the entry for the name."""
+    comment = _field_comments(cls).get(name)
+    if comment:
+        comment = comment[0].upper() + comment[1:]
+    return DESCRIPTIONS.get(f"{cls.__name__}.{name}") or comment or DESCRIPTIONS.get(name)
 
 
 def exported_fields(cls) -> list[dataclasses.Field]:
