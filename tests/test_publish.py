@@ -351,6 +351,7 @@ def test_every_api_response_matches_its_published_model(which, request):
     from storylens.publish.app import ROUTES, api_path
 
     client = TestClient(create_app(request.getfixturevalue(which)))
+    assert all(r.model is not None for r in ROUTES), "every JSON twin needs a response model (api_models.py)"
     models = {api_path(r): r.model for r in ROUTES}
     spec = client.get("/openapi.json").json()
     for path in API_PATHS:
