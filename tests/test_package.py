@@ -175,6 +175,16 @@ def test_version_flag():
     assert code == 0 and out.strip() == f"storylens {storylens.__version__}"
 
 
+def test_verbose_and_quiet_set_the_log_level(tmp_path):
+    import logging
+
+    for flag, level in (("--verbose", logging.DEBUG), ("--quiet", logging.ERROR)):
+        code, _, _ = cli(flag, "schema", "--out", tmp_path / "s.json")
+        assert code == 0 and logging.getLogger().level == level
+    assert json.loads((tmp_path / "s.json").read_text())["$id"].startswith("urn:storylens:analysis:")
+    logging.getLogger().setLevel(logging.WARNING)
+
+
 # ---- the database in other tools -------------------------------------------------------------
 def test_demo_database_carries_its_version_and_opens_in_datasette(demo):
     from datasette.app import Datasette
