@@ -7,9 +7,11 @@ cross-article stages.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, Union
@@ -17,8 +19,15 @@ from typing import Any, Iterable, Mapping, Sequence, Union
 from .model import Analysis, Skip
 
 Input = Union[str, os.PathLike, Mapping[str, Any]]
-TABLES = ("articles", "actors", "quotes", "events", "stories", "claims", "contradictions", "framing",
-          "coverage_gaps")
+
+
+def _tables() -> dict[str, type]:
+    """The export's tables and their item dataclass, read from Analysis (so new tables appear here)."""
+    hints = typing.get_type_hints(Analysis)
+    return {f.name: typing.get_args(hints[f.name])[0] for f in dataclasses.fields(Analysis)}
+
+
+TABLES = tuple(_tables())
 _PATH_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".rss", ".atom", ".xml", ".warc", ".gz"}
 
 
@@ -66,13 +75,9 @@ class AnalysisResult:
         from .schema import exported_fields
 
         data = self.to_dict()
-        kinds = {"articles": model.Article, "actors": model.Actor, "quotes": model.Quote, "events": model.Event,
-                 "stories": model.Story, "claims": model.Claim, "contradictions": model.Contradiction,
-                 "framing": model.Framing, "coverage_gaps": model.CoverageGap}
         frames = {}
-        for table in TABLES:
-            cols = [f.name for f in exported_fields(kinds[table])] if table in kinds else None
-            frames[table] = pd.DataFrame(data.get(table, []), columns=cols)
+        for table, kind in _tables().items():
+            frames[table] = pd.DataFrame(data.get(table, []), columns=[f.name for f in exported_fields(kind)])
         mention_cols = ["actor_id"] + [f.name for f in exported_fields(model.Mention)]
         frames["mentions"] = pd.DataFrame(
             [{"actor_id": a["id"], **m} for a in data["actors"] for m in a["mentions"]], columns=mention_cols)
