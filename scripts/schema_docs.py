@@ -39,7 +39,9 @@ validates a file against it, and `storylens.json_schema()` returns it in Python.
   the major number when a field changes meaning or disappears.
 - **Fixed vocabularies** (enums below) live in `storylens.vocab`.
 - The SQLite database records its own layout version in `PRAGMA user_version` (now {DB_SCHEMA_VERSION}) and in
-  its `meta` table (`schema_version`, `storylens_version`).
+  its `meta` table (`schema_version`, and the `storylens_version` that last wrote it). Its tables follow the
+  export's (list-valued fields as JSON text) and declare their foreign keys (quotes.speaker → actors.id,
+  mentions.article_id → articles.id, ...), so tools such as Datasette link rows to actors, articles and stories.
 
 This page is generated: `PYTHONPATH=src python scripts/schema_docs.py` (after a change to the model).
 """

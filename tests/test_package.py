@@ -205,12 +205,17 @@ def test_demo_database_carries_its_version_and_opens_in_datasette(demo):
         tables = (await ds.client.get(f"/{db_name}.json")).json()["tables"]
         rows = (await ds.client.get(f"/{db_name}/events.json?_shape=objects&_size=max")).json()
         page = await ds.client.get(f"/{db_name}/actors")
-        return {t["name"]: t for t in tables}, rows, page
+        quotes = await ds.client.get(f"/{db_name}/quotes?_size=max")
+        return {t["name"]: t for t in tables}, rows, page, quotes
 
-    tables, rows, page = asyncio.run(browse())
+    tables, rows, page, quotes = asyncio.run(browse())
     assert {"articles", "actors", "quotes", "events", "stories", "claims", "meta"} <= set(tables)
     assert tables["events"]["count"] == n_events and len(rows["rows"]) == n_events
     assert page.status_code == 200 and "Anton Reiss" in page.text
+    # Declared foreign keys: Datasette shows a quote's speaker as the actor's name, linked to the actor.
+    outgoing = {(k["column"], k["other_table"]) for k in tables["quotes"]["foreign_keys"]["outgoing"]}
+    assert {("speaker", "actors"), ("article_id", "articles")} <= outgoing
+    assert re.search(r'<a href="/[^"]+/actors/anton-reiss">Anton Reiss</a>', quotes.text)
 
 
 # ---- command line -------------------------------------------------------------------------
