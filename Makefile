@@ -10,7 +10,8 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.txt
-	$(BIN)/pip install -q --no-deps -e .
+	# The package's own dependencies and extras, held to the exact pins above.
+	$(BIN)/pip install -q -c requirements.txt -e ".[web,dask,pandas,dev]"
 	touch $(STAMP)
 
 # Debian packages for the browser tests (headless Chromium + driver); skipped when already present.

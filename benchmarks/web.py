@@ -58,7 +58,8 @@ def base_analysis(base_db: Path | None) -> tuple[Analysis, str]:
         shutil.rmtree(out, ignore_errors=True)
         run_analysis([str(demo)], out, out / "storylens.sqlite", Config(), report=False, progress=False)
         return Store(out / "storylens.sqlite", readonly=True).load_analysis(), "examples/demo through the pipeline"
-    from storylens.publish.sample import sample_analysis
+    sys.path.insert(0, str(ROOT / "tests"))
+    from sample_data import sample_analysis
 
     return sample_analysis(), "the hand-made sample analysis (examples/demo missing)"
 

@@ -153,7 +153,7 @@ class _ThreadServer:
 @pytest.fixture(scope="module")
 def sample_server(tmp_path_factory):
     from storylens.publish.app import create_app
-    from storylens.publish.sample import sample_store
+    from sample_data import sample_store
 
     db = tmp_path_factory.mktemp("sample") / "db.sqlite"
     sample_store(db).close()
@@ -247,7 +247,7 @@ def test_report_file_opens_offline_and_navigates(page, pipeline_out):
 
 # ---- the full flow on a hand-made analysis whose every item is known ------------------------
 def test_sample_story_actor_search_contradiction_and_boilerplate(page, sample_server):
-    from storylens.publish.sample import sample_analysis
+    from sample_data import sample_analysis
 
     an = sample_analysis()
     page.goto(sample_server + "/")
@@ -300,7 +300,7 @@ def test_hostile_articles_never_execute(page, tmp_path):
     """Served without the CSP header and written without the CSP meta, so escaping alone is what is tested."""
     from storylens.publish.app import create_app
     from storylens.publish.report import write_report
-    from storylens.publish.sample import sample_store
+    from sample_data import sample_store
 
     db = tmp_path / "hostile.sqlite"
     store = sample_store(db, hostile=True)

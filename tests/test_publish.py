@@ -13,7 +13,7 @@ from storylens.publish.app import create_app
 from storylens.publish.corpus import Corpus
 from storylens.publish.render import dom_id, safe_url
 from storylens.publish.report import write_report
-from storylens.publish.sample import PAYLOADS, sample_analysis, sample_documents, sample_store
+from sample_data import PAYLOADS, sample_analysis, sample_documents, sample_store
 from storylens.publish.search import fts_query
 from storylens.store import Store
 
@@ -294,7 +294,7 @@ def test_serve_binds_localhost_by_default_and_refuses_public_hosts_without_token
 
 
 def test_local_only_app_answers_only_to_loopback_host_names(db):
-    from storylens.publish.app import host_of
+    from storylens.publish.net import host_of
 
     assert [host_of(h) for h in ("[::1]:8765", "localhost:80", "127.0.0.1", "Example.org:1")] == \
         ["::1", "localhost", "127.0.0.1", "example.org"]
@@ -303,3 +303,95 @@ def test_local_only_app_answers_only_to_loopback_host_names(db):
     assert TestClient(app, base_url="http://localhost").get("/").status_code == 200
     # A rebinding page's requests carry its own host name.
     assert TestClient(app, base_url="http://attacker.example:8765").get("/api/index").status_code == 421
+
+
+# ---- serve start-up, cache keys, typed API, lists -----------------------------------------
+def test_serve_refuses_a_file_that_is_not_a_storylens_database(tmp_path, monkeypatch):
+    from storylens.cli import app
+
+    monkeypatch.delenv("STORYLENS_TOKEN", raising=False)
+    text = tmp_path / "notes.sqlite"
+    text.write_text("just some notes\n")
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE things (x)")
+    con.commit()
+    con.close()
+    for bad, why in ((text, "not an SQLite file"), (other, "no articles"), (tmp_path, "is a folder")):
+        res = CliRunner().invoke(app, ["serve", "--db", str(bad)])
+        assert res.exit_code == 2, res.output
+        assert why in res.output and "Traceback" not in res.output
+        assert len(res.output.strip().splitlines()) == 1
+        with pytest.raises(ValueError):
+            create_app(bad)
+
+
+def test_cache_key_is_the_exact_query(db):
+    client = TestClient(create_app(db))
+    encoded = client.get("/api/search?q=Reiss%26zz%3D1").json()
+    split = client.get("/api/search?q=Reiss&zz=1").json()
+    assert encoded["q"] == "Reiss&zz=1" and split["q"] == "Reiss"
+    # The same requests again come from the cache and still differ.
+    assert client.get("/api/search?q=Reiss%26zz%3D1").json()["q"] == "Reiss&zz=1"
+    assert client.get("/api/search?q=Reiss&zz=1").json()["q"] == "Reiss"
+    # The token never enters the key, so a token-carrying request shares the page it names.
+    tok = TestClient(create_app(db, token="t0k"))
+    assert tok.get("/api/search?q=Kell&token=t0k").json() == tok.get("/api/search?q=Kell",
+                                                                     headers={"X-Storylens-Token": "t0k"}).json()
+
+
+API_PATHS = ["/api/index", "/api/story/S1", "/api/actors", "/api/actor/tom-kell", "/api/article/art-north",
+             "/api/article/art-north?hl=0-10", "/api/timeline", "/api/timeline?story=S1", "/api/heatmap",
+             "/api/contradictions", "/api/gaps", "/api/search?q=Kell"]
+
+
+@pytest.mark.parametrize("which", ["db", "hostile_db"])
+def test_every_api_response_matches_its_published_model(which, request):
+    from storylens.publish import api_models
+    from storylens.publish.app import ROUTES, api_path
+
+    client = TestClient(create_app(request.getfixturevalue(which)))
+    assert all(r.model is not None for r in ROUTES), "every JSON twin needs a response model (api_models.py)"
+    models = {api_path(r): r.model for r in ROUTES}
+    spec = client.get("/openapi.json").json()
+    for path in API_PATHS:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        template = next(p for p in models if re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", p), path.split("?")[0]))
+        models[template].model_validate(r.json())  # extra="forbid": an undeclared field fails here
+        ok = spec["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok == {"$ref": f"#/components/schemas/{models[template].__name__}"}, template
+    assert api_models.ErrorResponse.model_validate(client.get("/api/story/nope").json())
+
+
+def test_list_endpoints_page_and_answer_csv(db):
+    import csv as _csv
+    import io
+
+    client = TestClient(create_app(db))
+    full = client.get("/api/actors").json()
+    assert full["page"] == {"key": "actors", "total": 3, "offset": 0, "limit": None}
+    page = client.get("/api/actors?offset=1&limit=1").json()
+    assert [a["id"] for a in page["actors"]] == [full["actors"][1]["id"]] and page["page"]["total"] == 3
+    r = client.get("/api/actors?format=csv")
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(_csv.DictReader(io.StringIO(r.text)))
+    assert [x["id"] for x in rows] == [a["id"] for a in full["actors"]]
+    assert json.loads(rows[0]["aliases"]) == full["actors"][0]["aliases"]
+    events = list(_csv.DictReader(io.StringIO(client.get("/api/timeline?format=csv&limit=2").text)))
+    assert len(events) == 2 and {"id", "type", "date", "source", "target"} <= set(events[0])
+    assert client.get("/api/actors?format=xml").status_code == 422
+    assert client.get("/api/actors?limit=0").status_code == 422
+
+
+def test_publish_never_imports_the_command_line():
+    import ast
+    from pathlib import Path
+
+    import storylens.publish as pub
+
+    for f in Path(pub.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                target = ("." * node.level) + (node.module or "")
+                assert "commands" not in target and target != "storylens.cli", (f.name, target)

@@ -2,13 +2,35 @@
 from __future__ import annotations
 
 import importlib
+import logging
+from typing import Optional
 
 import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news coverage of a developing political story into a sourced map of it.")
 
-COMMANDS = ("analyze", "actors", "quotes", "events", "stance", "serve")
+COMMANDS = ("analyze", "actors", "quotes", "events", "stance", "serve", "schema", "timeline")
+
+
+def _version(value: bool):
+    if value:
+        from . import __version__
+
+        typer.echo(f"storylens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details (to stderr)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Log errors only."),
+):
+    """Turn news coverage of a developing political story into a sourced map of it."""
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
 
 for _name in COMMANDS:
     importlib.import_module(f"storylens.commands.{_name}").register(app)

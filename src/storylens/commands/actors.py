@@ -40,10 +40,8 @@ def actors(
 ):
     """List canonical actors with mention counts, aliases, roles, country and CAMEO-style code."""
     rows = read_rows(db, fmt, actor_rows, name)
-    if not rows and fmt == "table":
-        typer.echo("no actors" + (f" matching {name!r}" if name else ""), err=True)
-        raise typer.Exit(1)
-    emit(rows, fmt, COLUMNS if fmt != "table" else [c for c in COLUMNS if c != "warnings"])
+    emit(rows, fmt, COLUMNS if fmt != "table" else [c for c in COLUMNS if c != "warnings"],
+         empty="no actors" + (f" matching {name!r}" if name else ""))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,8 +12,11 @@ from ..store import Store
 
 
 def open_store(db: Path) -> Store:
-    if not Path(db).exists():
-        typer.echo(f"no database at {db}", err=True)
+    from ..store.check import database_problem
+
+    problem = database_problem(db)
+    if problem:
+        typer.echo(problem, err=True)
         raise typer.Exit(2)
     return Store(db, readonly=True)
 
@@ -33,8 +36,13 @@ def read_rows(db: Path, fmt: str, query, *args) -> list[dict]:
         store.close()
 
 
-def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
-    """Print rows as a table (rich), CSV or JSON."""
+def emit(rows: list[dict], fmt: str, columns: list[str], empty: str = "nothing found") -> None:
+    """Print rows as a table (rich), CSV or JSON. No rows is not an error: `empty` goes to stderr,
+    CSV still gets its header and JSON an empty list, so scripts read an empty result as such."""
+    if not rows:
+        typer.echo(empty, err=True)
+        if fmt == "table":
+            return
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "csv":

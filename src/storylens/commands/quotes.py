@@ -7,11 +7,12 @@ from typing import Optional
 
 import typer
 
+from ..vocab import QUOTE_KINDS
 from .common import emit, read_rows
 
 COLUMNS = ["id", "kind", "speaker", "speaker_name", "speaker_text", "text", "article_id", "start", "end", "cue"]
 TABLE_COLUMNS = ["id", "kind", "speaker_name", "speaker_text", "cue", "text"]
-KINDS = ("direct", "partial", "indirect", "scare")
+KINDS = QUOTE_KINDS
 
 
 def quote_rows(store, speaker: str | None = None, kind: str | None = None) -> list[dict]:
@@ -48,4 +49,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"--kind must be one of {', '.join(KINDS)}", err=True)
             raise typer.Exit(2)
         rows = read_rows(db, fmt, quote_rows, speaker, kind)
-        emit(rows, fmt, {"table": TABLE_COLUMNS, "csv": COLUMNS}.get(fmt, COLUMNS))
+        emit(rows, fmt, {"table": TABLE_COLUMNS, "csv": COLUMNS}.get(fmt, COLUMNS),
+             empty="no quotes" + (f" by {speaker!r}" if speaker else "") + (f" of kind {kind}" if kind else ""))

@@ -5,23 +5,16 @@ a token (--token or STORYLENS_TOKEN), which every request must then carry.
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from ..publish.net import is_loopback
+
 DEFAULT_HOST = "127.0.0.1"
-
-
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name other than localhost may resolve anywhere
+__all__ = ["DEFAULT_HOST", "bind_check", "is_loopback", "serve", "register"]
 
 
 def bind_check(host: str, token: str | None) -> str | None:
@@ -46,12 +39,21 @@ def serve(
     if why:
         typer.echo(why, err=True)
         raise typer.Exit(2)
-    if not db.exists():
-        typer.echo(f"no database at {db}", err=True)
-        raise typer.Exit(2)
-    import uvicorn
+    from ..store.check import database_problem
 
-    from ..publish.app import create_app
+    problem = database_problem(db)
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
+    try:
+        import uvicorn
+
+        from ..publish.app import create_app
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("fastapi", "uvicorn", "starlette", "pydantic"):
+            raise
+        typer.echo(f"serve needs the web extra ({exc.name} is missing): pip install 'storylens[web]'", err=True)
+        raise typer.Exit(2)
 
     app = create_app(db, token=token, local_only=is_loopback(host))
     shown = f"[{host}]" if ":" in host else host

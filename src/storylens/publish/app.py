@@ -2,25 +2,38 @@
 
 Pages: /, /articles, /story/{id}, /actors, /actor/{id}, /article/{id}, /timeline, /heatmap,
 /contradictions, /gaps, /search?q=. JSON twins: the same paths under /api/..., described at
-/openapi.json. The database is opened read-only (and with ``query_only``), only GET routes exist,
-and when a token is set every request must carry it (header, ``?token=`` or the cookie that a
-successful ``?token=`` sets, so links keep working in a browser).
+/openapi.json (response models in publish/api_models.py). List endpoints page with
+``offset``/``limit`` and answer CSV with ``format=csv``. The database is opened read-only (and with
+``query_only``), only GET routes exist, and when a token is set every request must carry it (header,
+``?token=`` or the cookie that a successful ``?token=`` sets, so links keep working in a browser).
+
+Every page is one row of ROUTES: the view function, its template and title, its parameters and,
+for list pages, which list pages and CSV cover. Adding a page is adding a row.
 """
 from __future__ import annotations
 
+import csv
 import hmac
+import inspect
+import io
 import json
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from typing import Any, Callable, Literal, Optional
+from urllib.parse import quote
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Path as PathParam, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
+from .. import __version__
 from ..store import Store
+from ..store.check import database_problem
+from . import api_models as m
 from . import views
 from .corpus import CorpusCache
+from .net import local_host
 from .render import render
 from .search import search_view
 
@@ -30,6 +43,7 @@ TOKEN_HEADER = "x-storylens-token"
 TOKEN_COOKIE = "storylens_token"
 APP_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
            "base-uri 'none'; frame-ancestors 'none'")
+MAX_LIMIT = 10_000
 
 
 class SafeJSON(JSONResponse):
@@ -48,37 +62,153 @@ def _supplied_token(request: Request) -> str | None:
             or request.cookies.get(TOKEN_COOKIE))
 
 
-def host_of(header: str) -> str:
-    """The host part of a Host header ("[::1]:8765" → "::1", "localhost:80" → "localhost")."""
-    h = (header or "").strip().lower()
-    if h.startswith("["):
-        return h[1:h.find("]")] if "]" in h else h
-    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
-
-
-def local_host(header: str) -> bool:
-    from ..commands.serve import is_loopback
-
-    return is_loopback(host_of(header))
-
-
 def _same(a: str | None, b: str) -> bool:
     return a is not None and hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
 def _parse_hl(hl: str | None) -> tuple[int, int] | None:
-    m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", hl or "")
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    found = re.fullmatch(r"(\d{1,9})-(\d{1,9})", hl or "")
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def cache_key(request: Request) -> str:
+    """The path and the query exactly as sent (still percent-encoded), less the token.
+
+    Keys built from decoded parameters would let `q=Reiss%26zz%3D1` and `q=Reiss&zz=1` share
+    an entry; the raw query keeps every request distinct.
+    """
+    parts = [p for p in request.url.query.split("&") if p and not p.startswith("token=")]
+    return request.url.path + "?" + "&".join(parts)
+
+
+# ---- the route table ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Param:
+    name: str
+    annotation: Any
+    default: Any   # a fastapi Query(...) / Path(...)
+
+
+IDENT = {name: Param(name, str, PathParam(..., description=f"The {what}'s id."))
+         for name, what in (("story_id", "story"), ("actor_id", "actor"), ("article_id", "article"))}
+STORY = Param("story", Optional[str], Query(None, description="Only this story (its id)."))
+HL = Param("hl", Optional[str], Query(None, pattern=r"^\d{1,9}-\d{1,9}$", description="Highlight START-END."))
+Q = Param("q", str, Query("", description="Words to find (all must occur)."))
+HITS = Param("limit", int, Query(50, ge=1, le=500, description="At most this many articles and this many quotes."))
+
+
+@dataclass(frozen=True)
+class Route:
+    page: str                           # HTML path; the JSON twin is /api + this (index: /api/index)
+    template: str
+    title: Callable[[dict], str]
+    view: Callable[..., dict | None]    # (corpus, store, **params) -> view dict, None for "no such id"
+    model: type
+    summary: str
+    params: tuple[Param, ...] = ()
+    ident: str | None = None            # the path parameter naming one item (404 when unknown)
+    list_key: str | None = None         # the list that `offset`/`limit` and `format=csv` apply to
+    api: str | None = None              # JSON path when it is not /api + page
+    extra: tuple = ()                   # fixed template arguments
+
+
+def _search(c, store, q: str = "", limit: int = 50) -> dict:
+    return search_view(store.conn, c, q, limit)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/", "_index.html", lambda v: "Stories", lambda c, s: views.index_view(c), m.IndexView,
+          "Stories, counts and all articles", api="/api/index", list_key="articles",
+          extra=(("show_articles", False),)),
+    Route("/articles", "_index.html", lambda v: "Articles", lambda c, s: views.index_view(c), m.IndexView,
+          "Stories, counts and all articles", api="/api/index", list_key="articles",
+          extra=(("show_articles", True),)),
+    Route("/story/{story_id}", "_story.html", lambda v: v["story"]["title"] or v["story"]["id"],
+          lambda c, s, story_id: views.story_view(c, story_id), m.StoryView,
+          "Briefing, disagreements, claims, actors, heatmap, timeline, gaps of one story",
+          params=(IDENT["story_id"],), ident="story_id"),
+    Route("/actors", "_actors.html", lambda v: "Actors", lambda c, s: views.actors_view(c), m.ActorsView,
+          "All actors and the who-acts-on/talks-about network", list_key="actors"),
+    Route("/actor/{actor_id}", "_actor.html", lambda v: v["actor"]["name"],
+          lambda c, s, actor_id: views.actor_view(c, actor_id), m.ActorView,
+          "One actor: aliases, roles, quotes, events, framing per outlet", params=(IDENT["actor_id"],),
+          ident="actor_id"),
+    Route("/article/{article_id}", "_article.html", lambda v: v["article"]["title"] or v["article"]["id"],
+          lambda c, s, article_id, hl=None: views.article_view(c, article_id, _parse_hl(hl)), m.ArticleView,
+          "One article: cleaned text, highlight segments, removed boilerplate",
+          params=(IDENT["article_id"], HL), ident="article_id"),
+    Route("/timeline", "_timeline.html", lambda v: "Timeline", lambda c, s, story=None: views.timeline_view(c, story),
+          m.TimelineView, "Events by date, and events per day per actor and per PLOVER type (optionally one story)",
+          params=(STORY,), list_key="events"),
+    Route("/heatmap", "_heatmap.html", lambda v: "Outlets × actors",
+          lambda c, s, story=None: views.heatmap_view(c, story), m.HeatmapView,
+          "Outlets × actors responsibility and tone (optionally one story)", params=(STORY,), list_key="cells"),
+    Route("/contradictions", "_contradictions.html", lambda v: "Contradictions",
+          lambda c, s, story=None: views.contradictions_view(c, story), m.ContradictionsView,
+          "Contradictions with both sides (optionally one story)", params=(STORY,), list_key="contradictions"),
+    Route("/gaps", "_gaps.html", lambda v: "Coverage gaps", lambda c, s, story=None: views.gaps_view(c, story),
+          m.GapsView, "Coverage gaps (optionally one story)", params=(STORY,), list_key="gaps"),
+    Route("/search", "_search.html", lambda v: "Search", _search, m.SearchView,
+          "Full-text search over articles and quotes (FTS5)", params=(Q, HITS)),
+)
+
+
+def api_path(route: Route) -> str:
+    return route.api or "/api" + route.page
+
+
+def paginate(v: dict, key: str, offset: int, limit: int | None) -> dict:
+    items = v.get(key) or []
+    return {**v, key: items[offset:None if limit is None else offset + limit],
+            "page": {"key": key, "total": len(items), "offset": offset, "limit": limit}}
+
+
+def _cell(value) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def csv_rows(rows: list[dict]) -> str:
+    """Rows as CSV; nested values become JSON text. Columns: every key, in first-seen order."""
+    columns: dict[str, None] = {}
+    for r in rows:
+        columns.update(dict.fromkeys(r))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _cell(v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _signature(params: tuple[Param, ...], listing: bool) -> inspect.Signature:
+    ps = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for p in params:
+        ps.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=p.annotation))
+    if listing:
+        ps += [inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, annotation=int,
+                                 default=Query(0, ge=0, description="Skip this many items of the list.")),
+               inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[int],
+                                 default=Query(None, ge=1, le=MAX_LIMIT, description="At most this many items.")),
+               inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=Literal["json", "csv"],
+                                 default=Query("json", description="json, or csv for the list alone."))]
+    return inspect.Signature(ps)
 
 
 def create_app(db: str | Path, token: str | None = None, csp: bool = True, local_only: bool = False) -> FastAPI:
     """The app over `db`. `local_only` answers only requests addressed to a loopback name, so a web
-    page elsewhere cannot reach a localhost server through DNS rebinding."""
+    page elsewhere cannot reach a localhost server through DNS rebinding. Raises ValueError when
+    `db` is not a storylens database."""
+    problem = database_problem(db)
+    if problem:
+        raise ValueError(problem)
     store = Store(db, readonly=True)
     store.conn.execute("PRAGMA query_only=1")
     cache = CorpusCache(store)
-    app = FastAPI(title="storylens", version="0.1.0", docs_url=None, redoc_url=None,
-                  description="Read-only JSON API over a storylens database. Every HTML page has a twin here.")
+    app = FastAPI(title="storylens", version=__version__, docs_url=None, redoc_url=None,
+                  description="Read-only JSON API over a storylens database. Every HTML page has a twin here; "
+                              "list endpoints take offset, limit and format=csv.")
     app.state.store = store
 
     # Pages are pure functions of the data, so finished responses are kept per data version:
@@ -93,8 +223,7 @@ def create_app(db: str | Path, token: str | None = None, csp: bool = True, local
         if corpus is not seen["corpus"]:
             responses.clear()
             seen["corpus"] = corpus
-        query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()) if k != "token")
-        key = request.url.path + "?" + query
+        key = cache_key(request)
         hit = responses.get(key)
         if hit is not None:
             responses.move_to_end(key)
@@ -128,115 +257,59 @@ def create_app(db: str | Path, token: str | None = None, csp: bool = True, local
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    def page(section: str, v: dict, title: str, api: str, status: int = 200, **extra) -> HTMLResponse:
-        meta = {"page": section.strip("_").removesuffix(".html"), "api": api, "title": title}
-        html = render("app", "page.html", section=section, v=v, title=title, api=api, page_data=meta,
-                      **extra)
-        return HTMLResponse(html, status_code=status)
+    def twin_link(route: Route, request: Request) -> str:
+        path = api_path(route)
+        for name in request.path_params:
+            path = path.replace("{" + name + "}", quote(str(request.path_params[name]), safe=""))
+        query = "&".join(p for p in request.url.query.split("&") if p and not p.startswith("token="))
+        return path + ("?" + query if query else "")
 
-    def not_found(what: str, ident: str) -> HTMLResponse:
-        return HTMLResponse(render("app", "page.html", section="_notfound.html",
-                                   v={"what": what, "id": ident}, title="Not found", api=None), status_code=404)
+    def add(route: Route) -> None:
+        what = route.ident.removesuffix("_id") if route.ident else None
+        listing = route.list_key is not None
 
-    def api_404(what: str, ident: str) -> SafeJSON:
-        return SafeJSON({"detail": f"no {what} {ident}"}, status_code=404)
+        def view_of(kwargs: dict) -> dict | None:
+            return route.view(cache.get(), store, **{p.name: kwargs.get(p.name) for p in route.params
+                                                     if kwargs.get(p.name) is not None})
 
-    # ---- JSON twins -------------------------------------------------------------
-    @app.get("/api/index", summary="Stories, counts and all articles")
-    async def api_index():
-        return SafeJSON(views.index_view(cache.get()))
+        async def api_endpoint(request: Request, **kwargs):
+            v = view_of(kwargs)
+            if v is None:
+                return SafeJSON({"detail": f"no {what} {kwargs.get(route.ident)}"}, status_code=404)
+            if listing:
+                v = paginate(v, route.list_key, kwargs["offset"], kwargs["limit"])
+                if kwargs["format"] == "csv":
+                    return Response(csv_rows(v[route.list_key]), media_type="text/csv; charset=utf-8")
+            return SafeJSON(v)
 
-    @app.get("/api/story/{story_id}", summary="Briefing, disagreements, claims, actors, heatmap, timeline, gaps of one story")
-    async def api_story(story_id: str):
-        v = views.story_view(cache.get(), story_id)
-        return SafeJSON(v) if v else api_404("story", story_id)
+        async def page_endpoint(request: Request, **kwargs):
+            v = view_of(kwargs)
+            if v is None:
+                return HTMLResponse(render("app", "page.html", section="_notfound.html",
+                                           v={"what": what, "id": kwargs.get(route.ident)}, title="Not found",
+                                           api=None), status_code=404)
+            title = route.title(v)
+            api = twin_link(route, request)
+            meta = {"page": route.template.strip("_").removesuffix(".html"), "api": api, "title": title}
+            return HTMLResponse(render("app", "page.html", section=route.template, v=v, title=title, api=api,
+                                       page_data=meta, **dict(route.extra)))
 
-    @app.get("/api/actors", summary="All actors and the who-acts-on/talks-about network")
-    async def api_actors():
-        return SafeJSON(views.actors_view(cache.get()))
+        api_endpoint.__signature__ = _signature(route.params, listing)
+        page_endpoint.__signature__ = _signature(route.params, False)
+        api_endpoint.__name__ = "api_" + (route.page.strip("/").split("/")[0] or "index")
+        page_endpoint.__name__ = "page_" + (route.page.strip("/").split("/")[0] or "index")
+        if not any(r.path == api_path(route) for r in app.routes if hasattr(r, "path")):
+            responses_doc = {404: {"model": m.ErrorResponse}} if route.ident else {}
+            if listing:
+                responses_doc[200] = {"content": {"text/csv": {"schema": {"type": "string"}}},
+                                      "description": "The view as JSON, or its list as CSV (format=csv)."}
+            app.add_api_route(api_path(route), api_endpoint, methods=["GET"], response_model=route.model,
+                              summary=route.summary, responses=responses_doc)
+        app.add_api_route(route.page, page_endpoint, methods=["GET"], response_class=HTMLResponse,
+                          include_in_schema=False)
 
-    @app.get("/api/actor/{actor_id}", summary="One actor: aliases, roles, quotes, events, framing per outlet")
-    async def api_actor(actor_id: str):
-        v = views.actor_view(cache.get(), actor_id)
-        return SafeJSON(v) if v else api_404("actor", actor_id)
-
-    @app.get("/api/article/{article_id}", summary="One article: cleaned text, highlight segments, removed boilerplate")
-    async def api_article(article_id: str, hl: str | None = Query(None, pattern=r"^\d{1,9}-\d{1,9}$")):
-        v = views.article_view(cache.get(), article_id, _parse_hl(hl))
-        return SafeJSON(v) if v else api_404("article", article_id)
-
-    @app.get("/api/timeline", summary="Events by date (optionally one story)")
-    async def api_timeline(story: str | None = None):
-        return SafeJSON(views.timeline_view(cache.get(), story))
-
-    @app.get("/api/heatmap", summary="Outlets × actors responsibility and tone (optionally one story)")
-    async def api_heatmap(story: str | None = None):
-        return SafeJSON(views.heatmap_view(cache.get(), story))
-
-    @app.get("/api/contradictions", summary="Contradictions with both sides (optionally one story)")
-    async def api_contradictions(story: str | None = None):
-        return SafeJSON(views.contradictions_view(cache.get(), story))
-
-    @app.get("/api/gaps", summary="Coverage gaps (optionally one story)")
-    async def api_gaps(story: str | None = None):
-        return SafeJSON(views.gaps_view(cache.get(), story))
-
-    @app.get("/api/search", summary="Full-text search over articles and quotes (FTS5)")
-    async def api_search(q: str = "", limit: int = Query(50, ge=1, le=500)):
-        return SafeJSON(search_view(store.conn, cache.get(), q, limit))
-
-    # ---- pages ----------------------------------------------------------------------
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def index():
-        return page("_index.html", views.index_view(cache.get()), "Stories", "/api/index", show_articles=False)
-
-    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
-    async def articles():
-        return page("_index.html", views.index_view(cache.get()), "Articles", "/api/index", show_articles=True)
-
-    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def story(story_id: str):
-        v = views.story_view(cache.get(), story_id)
-        return page("_story.html", v, v["story"]["title"] or story_id, f"/api/story/{quote(story_id, safe='')}") if v \
-            else not_found("story", story_id)
-
-    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
-    async def actors():
-        return page("_actors.html", views.actors_view(cache.get()), "Actors", "/api/actors")
-
-    @app.get("/actor/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def actor(actor_id: str):
-        v = views.actor_view(cache.get(), actor_id)
-        return page("_actor.html", v, v["actor"]["name"], f"/api/actor/{quote(actor_id, safe='')}") if v \
-            else not_found("actor", actor_id)
-
-    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def article(article_id: str, hl: str | None = None):
-        v = views.article_view(cache.get(), article_id, _parse_hl(hl))
-        if v is None:
-            return not_found("article", article_id)
-        return page("_article.html", v, v["article"]["title"] or article_id, f"/api/article/{quote(article_id, safe='')}")
-
-    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    async def timeline(story: str | None = None):
-        return page("_timeline.html", views.timeline_view(cache.get(), story), "Timeline", "/api/timeline")
-
-    @app.get("/heatmap", response_class=HTMLResponse, include_in_schema=False)
-    async def heatmap(story: str | None = None):
-        return page("_heatmap.html", views.heatmap_view(cache.get(), story), "Outlets × actors", "/api/heatmap")
-
-    @app.get("/contradictions", response_class=HTMLResponse, include_in_schema=False)
-    async def contradictions(story: str | None = None):
-        return page("_contradictions.html", views.contradictions_view(cache.get(), story), "Contradictions",
-                    "/api/contradictions")
-
-    @app.get("/gaps", response_class=HTMLResponse, include_in_schema=False)
-    async def gaps(story: str | None = None):
-        return page("_gaps.html", views.gaps_view(cache.get(), story), "Coverage gaps", "/api/gaps")
-
-    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    async def search(q: str = ""):
-        return page("_search.html", search_view(store.conn, cache.get(), q), "Search", "/api/search?" + urlencode({"q": q}))
+    for route in ROUTES:
+        add(route)
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():

@@ -169,3 +169,58 @@ def heatmap_chart(outlets: list[str], actors: list[dict], values: dict, cell: in
             "cols": [{"label": a["name"], "id": a["id"], "x": left + j * cell + cell / 2, "y": top - 8}
                      for j, a in enumerate(actors)],
             "cells": cells, "left": left, "top": top}
+
+
+def series_chart(rows: list[dict], dimension: str, max_keys: int = 8, max_days: int = 120) -> dict | None:
+    """Stacked bars: events per day, one colour per key (PLOVER type or actor); the rest is "other".
+
+    Beyond ``max_days`` distinct days the bars cover weeks, then months, so the chart stays readable.
+    """
+    rows = [r for r in rows if r["dimension"] == dimension and parse_date(r["date"])]
+    if not rows:
+        return None
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["key"]] = totals.get(r["key"], 0) + r["events"]
+    keys = sorted(totals, key=lambda k: (-totals[k], k))
+    shown = keys[:max_keys] if len(keys) <= max_keys else keys[:max_keys - 1]
+    names = {r["key"]: r["name"] for r in rows}
+    for binning in ("day", "week", "month"):
+        bins: dict[date, dict[str, int]] = {}
+        for r in rows:
+            d = parse_date(r["date"])
+            if binning == "week":
+                d = date.fromordinal(d.toordinal() - d.weekday())
+            elif binning == "month":
+                d = d.replace(day=1)
+            k = r["key"] if r["key"] in shown else "other"
+            bins.setdefault(d, {})
+            bins[d][k] = bins[d].get(k, 0) + r["events"]
+        if len(bins) <= max_days:
+            break
+    legend_keys = shown + (["other"] if len(keys) > len(shown) else [])
+    days = sorted(bins)
+    left, top, plot_h, width = 50, 14, 160, 900
+    bar_w = max(3.0, min(28.0, (width - left - 20) / max(len(days), 1) - 2))
+    step = (width - left - 20) / max(len(days), 1)
+    peak = max(sum(b.values()) for b in bins.values()) or 1
+    bars = []
+    for i, d in enumerate(days):
+        y = top + plot_h
+        for k in legend_keys:
+            n = bins[d].get(k, 0)
+            if not n:
+                continue
+            h = round(plot_h * n / peak, 1)
+            y = round(y - h, 1)
+            label = names.get(k, k)
+            bars.append({"x": round(left + i * step, 1), "y": y, "w": round(bar_w, 1), "h": h,
+                         "colour": colour_for(k, legend_keys) if k != "other" else "#bab0ac",
+                         "label": f"{'' if binning == 'day' else binning + ' of '}{d.isoformat()} · {label}: {n} event(s)"})
+    every = max(1, len(days) // 8)
+    ticks = [{"x": round(left + i * step + bar_w / 2, 1), "label": d.isoformat()} for i, d in enumerate(days)
+             if i % every == 0]
+    return {"width": width, "height": top + plot_h + 34, "left": left, "top": top, "axis_y": top + plot_h,
+            "peak": peak, "bars": bars, "ticks": ticks, "binning": binning, "dimension": dimension,
+            "legend": [{"label": names.get(k, k), "colour": colour_for(k, legend_keys) if k != "other" else "#bab0ac"}
+                       for k in legend_keys]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from . import charts
+from . import charts, series
 from .corpus import Corpus
 
 CONTEXT_CHARS = 220
@@ -188,7 +188,11 @@ def timeline_view(c: Corpus, story_id: str | None = None) -> dict:
     if story_id:
         evs = [e for e in evs if c.story_of.get(e.article_id) == story_id]
     events = sorted((_event(c, e) for e in evs), key=lambda e: (e["date"] or "9999", e["id"]))
-    return {"story_id": story_id, "events": events, "chart": charts.timeline_chart(events)}
+    members = {a for a, s in c.story_of.items() if s == story_id} if story_id else None
+    rows = c.memo(("series", story_id), lambda: series.event_series(c.an, story_article_ids=members))
+    return {"story_id": story_id, "events": events, "chart": charts.timeline_chart(events),
+            "series": {"rows": rows, "by_type": charts.series_chart(rows, "type"),
+                       "by_actor": charts.series_chart(rows, "actor")}}
 
 
 def actors_view(c: Corpus, max_nodes: int = 30) -> dict:

@@ -19,6 +19,11 @@ from ..model import (
     Event, Framing, Mention, Quote, Removed, Story, SummarySentence, from_dict, to_dict,
 )
 
+# Version of the table layout below, kept in PRAGMA user_version and the meta table. Foreign keys are
+# declared for other tools (Datasette links rows through them) but not enforced: the derived tables are
+# rewritten as a whole, in one transaction.
+DB_SCHEMA_VERSION = 1
+
 SCHEMA = """
 PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS runs (
@@ -26,7 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
   read INTEGER DEFAULT 0, stored INTEGER DEFAULT 0, duplicates INTEGER DEFAULT 0,
   skipped INTEGER DEFAULT 0, status TEXT DEFAULT 'running');
 CREATE TABLE IF NOT EXISTS run_log (
-  run_id INTEGER, source_path TEXT, level TEXT, reason TEXT, at REAL);
+  run_id INTEGER REFERENCES runs(id), source_path TEXT, level TEXT, reason TEXT, at REAL);
 CREATE TABLE IF NOT EXISTS articles (
   id TEXT PRIMARY KEY, content_hash TEXT UNIQUE, source_path TEXT, record TEXT, kind TEXT,
   url TEXT, title TEXT, outlet TEXT, author TEXT, published TEXT,
@@ -38,29 +43,35 @@ CREATE TABLE IF NOT EXISTS actors (
   id TEXT PRIMARY KEY, name TEXT, type TEXT, aliases TEXT, roles TEXT, country TEXT, code TEXT,
   warnings TEXT, n_mentions INTEGER);
 CREATE TABLE IF NOT EXISTS mentions (
-  actor_id TEXT, article_id TEXT, start INTEGER, "end" INTEGER, text TEXT, kind TEXT);
+  actor_id TEXT REFERENCES actors(id), article_id TEXT REFERENCES articles(id), start INTEGER, "end" INTEGER, text TEXT, kind TEXT);
 CREATE INDEX IF NOT EXISTS mentions_actor ON mentions(actor_id);
 CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id);
 CREATE TABLE IF NOT EXISTS quotes (
-  id TEXT PRIMARY KEY, article_id TEXT, text TEXT, kind TEXT, start INTEGER, "end" INTEGER,
-  speaker TEXT, speaker_text TEXT, speaker_start INTEGER, speaker_end INTEGER, cue TEXT, sentence TEXT);
+  id TEXT PRIMARY KEY, article_id TEXT REFERENCES articles(id), text TEXT, kind TEXT, start INTEGER, "end" INTEGER,
+  speaker TEXT REFERENCES actors(id), speaker_text TEXT, speaker_start INTEGER, speaker_end INTEGER, cue TEXT, sentence TEXT);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY, article_id TEXT, sentence TEXT, start INTEGER, "end" INTEGER, type TEXT,
   cameo TEXT, mode TEXT, source TEXT, target TEXT, source_text TEXT, target_text TEXT, trigger TEXT,
   location TEXT, date TEXT, date_text TEXT, reported_by TEXT, confidence REAL);
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT);
-CREATE TABLE IF NOT EXISTS story_articles (story_id TEXT, article_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS story_articles (
+  story_id TEXT REFERENCES stories(id), article_id TEXT PRIMARY KEY REFERENCES articles(id));
 CREATE TABLE IF NOT EXISTS claims (
-  id TEXT PRIMARY KEY, story_id TEXT, text TEXT, article_id TEXT, start INTEGER, "end" INTEGER,
-  actors TEXT, outlets TEXT, stances TEXT);
-CREATE TABLE IF NOT EXISTS contradictions (claim_id TEXT, story_id TEXT, a TEXT, b TEXT, score REAL, reason TEXT);
+  id TEXT PRIMARY KEY, story_id TEXT REFERENCES stories(id), text TEXT, article_id TEXT REFERENCES articles(id),
+  start INTEGER, "end" INTEGER, actors TEXT, outlets TEXT, stances TEXT);
+CREATE TABLE IF NOT EXISTS contradictions (
+  claim_id TEXT REFERENCES claims(id), story_id TEXT REFERENCES stories(id), a TEXT, b TEXT, score REAL, reason TEXT);
 CREATE TABLE IF NOT EXISTS framing (
-  story_id TEXT, article_id TEXT, actor_id TEXT, outlet TEXT, responsibility REAL, tone REAL,
+  story_id TEXT REFERENCES stories(id), article_id TEXT REFERENCES articles(id),
+  actor_id TEXT REFERENCES actors(id), outlet TEXT, responsibility REAL, tone REAL,
   loaded_terms TEXT, evidence TEXT);
-CREATE TABLE IF NOT EXISTS coverage_gaps (story_id TEXT, claim_id TEXT, text TEXT, outlets TEXT, reason TEXT);
+CREATE TABLE IF NOT EXISTS coverage_gaps (
+  story_id TEXT REFERENCES stories(id), claim_id TEXT REFERENCES claims(id), text TEXT, outlets TEXT, reason TEXT);
 -- small key/value state kept across runs (e.g. story centroids for stable incremental assignment)
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+-- schema_version of the layout (also PRAGMA user_version), storylens_version that last wrote the file
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(article_id UNINDEXED, title, text);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(quote_id UNINDEXED, article_id UNINDEXED, text, speaker_text);
 """
@@ -83,7 +94,19 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, check_same_thread=False)
             self.conn.executescript(SCHEMA)
+            self._stamp_version()
         self.conn.row_factory = sqlite3.Row
+
+    def _stamp_version(self):
+        from .. import __version__
+
+        # 0 is a new file (or one from before versioning, whose layout this one only adds to);
+        # a file already stamped keeps its number until a migration raises it.
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0] or DB_SCHEMA_VERSION
+        self.conn.execute(f"PRAGMA user_version = {int(version)}")
+        self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                              [("schema_version", str(version)), ("storylens_version", __version__)])
+        self.conn.commit()
 
     def close(self):
         self.conn.close()

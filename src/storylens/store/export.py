@@ -9,7 +9,9 @@ from ..model import Analysis, to_dict
 
 
 def analysis_dict(an: Analysis) -> dict:
-    d = to_dict(an)
+    from ..schema import SCHEMA_VERSION
+
+    d = {"schema_version": SCHEMA_VERSION, **to_dict(an)}
     for a in d["articles"]:
         a.pop("raw", None)  # removed spans carry their own text; the raw copy stays in the store
     return d

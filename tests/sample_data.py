@@ -1,4 +1,4 @@
-"""A small hand-made analysis (fictional story, invented text) for tests, benchmarks and trying the views.
+"""Test data: a small hand-made analysis (fictional story, invented text) for the publish tests and benchmarks.
 
 Offsets are computed from the text, so every span is exact. ``hostile=True`` plants markup,
 event-handler attributes, ``javascript:`` URLs and a closing ``</script>`` in every field a
@@ -6,7 +6,7 @@ page shows, to prove they are displayed as text and never run.
 """
 from __future__ import annotations
 
-from ..model import (
+from storylens.model import (
     Actor, Analysis, Article, Claim, ClaimStance, Contradiction, CoverageGap, Document, Event, Framing,
     LoadedTerm, Mention, Quote, Removed, Story, SummarySentence,
 )
@@ -153,7 +153,7 @@ def sample_analysis(hostile: bool = False) -> Analysis:
 
 def sample_store(path, hostile: bool = False):
     """A store holding the sample articles and analysis (FTS tables filled as the pipeline does)."""
-    from ..store import Store
+    from storylens.store import Store
 
     st = Store(path)
     st.add_documents(sample_documents(hostile))
