@@ -21,7 +21,7 @@ def extract_positions(documents: Sequence[Document], actors: Sequence[Actor], co
     parser = parser or Parser(getattr(config, "spacy_model", None))
     found = find_positions(documents, actors, parser)
     labels = label_issues([f.masked for f in found], parser=parser, config=config,
-                          names=[f.object for f in found])
+                          names=[f.object for f in found], cores=[f.core for f in found])
     texts = {d.article.id: d.article.text for d in documents}
     counters: dict[str, int] = {}
     out = []

@@ -55,6 +55,7 @@ class Found:
     object: str
     cue: str
     masked: str                 # the object with actor names replaced by their kind, for issue labelling
+    core: str                   # the same for the object's head phrase (no place, manner or time modifiers)
     voice: str
     reported_by: str | None
     date: str | None
@@ -160,6 +161,9 @@ def _complements(sdoc, idx: list[int], cue: Cue) -> list:
                 continue
             if c.dep_ in COMPLEMENT_DEPS and not (c.dep_ == "acl" and c.i < tok.i):
                 out.append(c)
+            elif c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > tok.i and not any(g.dep_ == "mark" for g in c.children):
+                # "ruled out sending troops": the parser often hangs the gerund object as an adverbial
+                out.append(c)
             elif c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS and c.i > tok.i:
                 out.extend(g for g in c.children if g.dep_ in ("pobj", "pcomp"))
             elif c.dep_ == "pobj" and tok.pos_ == "ADP":
@@ -185,9 +189,13 @@ def _object_tokens(comps, cues: dict[str, tuple[Cue, ...]] | None = None) -> lis
         comps = inner
     toks = []
     for c in comps:
-        for t in c.subtree:
-            toks.append(t)
+        toks.extend(_pruned_subtree(c))
     toks = sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
+    # keep one contiguous stretch: a pruned modifier in the middle ends the object
+    for k in range(1, len(toks)):
+        if toks[k].i != toks[k - 1].i + 1 and k >= 1:
+            toks = toks[:k]
+            break
     if len(toks) > MAX_OBJECT_TOKENS:
         cut = next((k for k, t in enumerate(toks) if k >= 4 and t.text in (",", ";", "—", "–")), MAX_OBJECT_TOKENS)
         toks = toks[:cut]
@@ -196,6 +204,39 @@ def _object_tokens(comps, cues: dict[str, tuple[Cue, ...]] | None = None) -> lis
     while toks and toks[0].is_punct and toks[0].text not in _QUOTES:
         toks = toks[1:]
     return toks
+
+
+PRUNE_DEPS = {"advcl", "parataxis", "relcl"}
+TIME_ENTS = {"DATE", "TIME"}
+
+
+def _pruned_subtree(tok) -> list:
+    """tok's subtree without time adverbials and side clauses ("on Monday", "a day after ...")."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ in PRUNE_DEPS and c.i > tok.i:
+            continue
+        if c.dep_ == "prep" and any(g.ent_type_ in TIME_ENTS for g in c.children if g.dep_ == "pobj"):
+            continue
+        if c.dep_ in ("npadvmod", "tmod") and any(g.ent_type_ in TIME_ENTS for g in c.subtree):
+            continue
+        out.extend(_pruned_subtree(c))
+    return out
+
+
+CORE_PREPS = {"of", "between", "with", "on", "for", "from", "into"}
+
+
+def _core(obj) -> set[int]:
+    """Token ids of the object's head phrase: prepositional modifiers other than argument-like ones dropped."""
+    ids = {t.i for t in obj}
+    drop: set[int] = set()
+    for t in obj:
+        if t.dep_ == "prep" and t.lower_ not in CORE_PREPS and t.head.i in ids:
+            drop |= {x.i for x in t.subtree}
+        if t.is_punct or t.dep_ in ("det", "aux") and t.lower_ in ("to", "a", "an", "the"):
+            drop.add(t.i)
+    return ids - drop
 
 
 def _governed_by_cue(tok, cue_tokens: set[int]) -> bool:
@@ -405,14 +446,17 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
             voice, by = "own", view.outlet
         elif attributed:
             voice, by = "reported", attributed
-        elif cue.kind == "speech" and agent is not None and agent.pos_ in ("PROPN", "NOUN", "PRON"):
+        elif cue.kind == "speech" and cue.pos == "VERB" and agent is not None and agent.dep_ != "poss":
             voice, by = "own", view.outlet
         else:
             voice, by = "reported", view.outlet
         ev_date = next((e.date for e in events if e.date and e.start <= cs < e.end), None)
         masked = _masked(view, base + obj[0].idx, base + obj[-1].idx + len(obj[-1].text), actors)
+        core_ids = _core(obj)
+        core = " ".join(_masked(view, base + t.idx, base + t.idx + len(t.text), actors) if t.ent_type_ else t.text
+                        for t in obj if t.i in core_ids)
         out.append(Found(holder, stance, value or None, view.id, start, end, obj_text,
-                         " ".join(sdoc[i].text for i in idx), masked, voice, by, ev_date or date, view.outlet))
+                         " ".join(sdoc[i].text for i in idx), masked, core, voice, by, ev_date or date, view.outlet))
     return out
 
 

@@ -70,9 +70,11 @@ def _clusters(vecs: np.ndarray, join: float) -> list[list[int]]:
 
 
 def label_issues(objects: Sequence[str], parser=None, config=None, issues_path: str | None = None,
-                 names: Sequence[str] | None = None) -> list[str]:
+                 names: Sequence[str] | None = None, cores: Sequence[str] | None = None) -> list[str]:
     """One issue label per object phrase. `objects` are compared (best with actor names masked, so the
-    issue is the act, not who); `names` (default: the same) are the wordings key nouns are taken from."""
+    issue is the act, not who); `cores` (optional) are their head phrases, also compared, since
+    place and manner modifiers dilute a phrase's embedding; `names` (default: `objects`) are the
+    wordings key nouns are taken from."""
     from ..compare.embed import embed
 
     if not objects:
@@ -84,6 +86,8 @@ def label_issues(objects: Sequence[str], parser=None, config=None, issues_path: 
     if examples:
         ev = embed([ex for _, ex in examples], config=config)
         sims = vecs @ ev.T
+        if cores is not None:
+            sims = np.maximum(sims, embed([c or o for c, o in zip(cores, objects)], config=config) @ ev.T)
         for i in range(len(objects)):
             j = int(np.argmax(sims[i]))
             if sims[i, j] >= ASSIGN:

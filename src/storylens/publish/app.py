@@ -1,7 +1,7 @@
 """The live web app: the report's views served over the database, each page with a JSON twin.
 
 Pages: /, /articles, /story/{id}, /actors, /actor/{id}, /article/{id}, /timeline, /heatmap,
-/contradictions, /gaps, /search?q=. JSON twins: the same paths under /api/..., described at
+/contradictions, /gaps, /positions, /search?q=. JSON twins: the same paths under /api/..., described at
 /openapi.json. The database is opened read-only (and with ``query_only``), only GET routes exist,
 and when a token is set every request must carry it (header, ``?token=`` or the cookie that a
 successful ``?token=`` sets, so links keep working in a browser).
@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from ..store import Store
 from . import views
 from .corpus import CorpusCache
+from .positions_view import positions_view
 from .render import render
 from .search import search_view
 
@@ -181,6 +182,10 @@ def create_app(db: str | Path, token: str | None = None, csp: bool = True, local
     async def api_gaps(story: str | None = None):
         return SafeJSON(views.gaps_view(cache.get(), story))
 
+    @app.get("/api/positions", summary="Actors × issues: latest stance, changes over time, outlet conflicts, sentences")
+    async def api_positions(actor: str | None = None, issue: str | None = None):
+        return SafeJSON(positions_view(cache.get(), actor, issue))
+
     @app.get("/api/search", summary="Full-text search over articles and quotes (FTS5)")
     async def api_search(q: str = "", limit: int = Query(50, ge=1, le=500)):
         return SafeJSON(search_view(store.conn, cache.get(), q, limit))
@@ -233,6 +238,11 @@ def create_app(db: str | Path, token: str | None = None, csp: bool = True, local
     @app.get("/gaps", response_class=HTMLResponse, include_in_schema=False)
     async def gaps(story: str | None = None):
         return page("_gaps.html", views.gaps_view(cache.get(), story), "Coverage gaps", "/api/gaps")
+
+    @app.get("/positions", response_class=HTMLResponse, include_in_schema=False)
+    async def positions(actor: str | None = None, issue: str | None = None):
+        return page("_positions.html", positions_view(cache.get(), actor, issue), "Positions",
+                    "/api/positions?" + urlencode({k: v for k, v in (("actor", actor), ("issue", issue)) if v}))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     async def search(q: str = ""):
