@@ -241,8 +241,9 @@ def create_app(db: str | Path, token: str | None = None, csp: bool = True, local
 
     @app.get("/positions", response_class=HTMLResponse, include_in_schema=False)
     async def positions(actor: str | None = None, issue: str | None = None):
+        query = urlencode({k: v for k, v in (("actor", actor), ("issue", issue)) if v})
         return page("_positions.html", positions_view(cache.get(), actor, issue), "Positions",
-                    "/api/positions?" + urlencode({k: v for k, v in (("actor", actor), ("issue", issue)) if v}))
+                    "/api/positions" + ("?" + query if query else ""))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     async def search(q: str = ""):
