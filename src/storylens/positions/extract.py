@@ -108,6 +108,8 @@ def _pos_ok(tok, pos: str) -> bool:
         return tok.pos_ in ("NOUN", "PROPN")
     if pos == "ADP":
         return tok.pos_ == "ADP"
+    if pos == "AUX":
+        return tok.dep_ == "aux" or tok.tag_ == "MD"
     return True
 
 
@@ -153,7 +155,11 @@ def _complements(sdoc, idx: list[int], cue: Cue) -> list:
             children += [c for c in tok.head.children if c.dep_ == "prep" and c.i > tok.i]
         for c in children:
             if cue.pos == "NOUN" and c.i not in idx and not (
-                    c.dep_ == "prep" or c.dep_ == "acl" and any(g.lower_ == "to" for g in c.children if g.dep_ == "aux")):
+                    c.dep_ == "prep" or c.dep_ in ("acl", "advcl") and any(g.lower_ == "to" for g in c.children
+                                                                          if g.dep_ == "aux")):
+                continue
+            if c.dep_ == "advcl" and cue.pos == "NOUN":
+                out.append(c)
                 continue
             if c.i in idx:
                 # the particle of a multi-word cue ("call for") hands over its own object
@@ -239,11 +245,26 @@ def _core(obj) -> set[int]:
     return ids - drop
 
 
+def _modal_head(tok) -> list[int] | None:
+    """The verb a deontic modal governs: "must address" → address; "need to talk" → talk."""
+    if tok.dep_ == "aux" or tok.tag_ == "MD":
+        return [tok.head.i] if tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX") else None
+    x = next((c for c in tok.children if c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children)), None)
+    return [x.i] if x is not None else None
+
+
+def _only_names(obj, view, base: int) -> bool:
+    """"agreed with Matthews": an object that is nothing but actors names no issue."""
+    content = [t for t in obj if not (t.is_punct or t.pos_ in ("DET", "CCONJ", "ADP", "PART"))]
+    return bool(content) and all(view.actor_at(base + t.idx, base + t.idx + len(t.text)) or t.ent_type_ in
+                                 ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PRON" for t in content)
+
+
 def _governed_by_cue(tok, cue_tokens: set[int]) -> bool:
     """"ready to talk", "refusal to engage": the inner word is part of the outer cue's object."""
     cur = tok
     for _ in range(3):
-        if cur.head.i == cur.i or cur.dep_ not in ("xcomp", "acl", "pobj", "pcomp", "prep", "dobj", "ccomp"):
+        if cur.head.i == cur.i or cur.dep_ not in ("xcomp", "acl", "advcl", "pobj", "pcomp", "prep", "dobj", "ccomp"):
             return False
         cur = cur.head
         if cur.i in cue_tokens:
@@ -283,7 +304,7 @@ def _condition(sdoc, head, obj_toks, conditions: dict[str, str]) -> tuple[int, .
                     tail = sdoc[hi + 2]
                     hi = max([hi + 2] + [x.i for x in tail.head.subtree if x.i > hi + 2 and x.i - hi < 10])
             return lo, hi
-        if how == "first" and (t.head.i in scope or t.head in clause_heads):
+        if how == "first" and t.dep_ == "advmod" and (t.head.i in scope or t.head in clause_heads):
             return (min(scope), max(scope)) if obj_toks else (t.i, t.i)
     # clauses: "if the terms suit him", "before agreeing to meet", "unless ..."
     for h in clause_heads + list(obj_toks[:1]):
@@ -381,24 +402,38 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
     out: list[Found] = []
     seen: set[tuple] = set()
     for cue, idx in matches:
+        own = set(idx)
+        if cue.kind == "modal":
+            idx = _modal_head(sdoc[idx[0]])
+            if idx is None:
+                continue
+            own |= set(idx)
         head = sdoc[idx[0]]
         if cue.kind == "action" and not _committed(head):
             continue
-        if _governed_by_cue(head, cue_tokens - set(idx)):
+        if _governed_by_cue(head, cue_tokens - own):
             continue
         comps = _complements(sdoc, idx, cue)
         obj = _object_tokens(comps, cues)
-        if obj and cue.kind == "action":
-            # "will talk to X": the act itself is what the holder stands for
+        if obj and cue.kind in ("action", "modal"):
+            # "will talk to X", "must address the causes": the act itself is what the holder stands for
             obj = sorted({t.i: t for t in [*(sdoc[i] for i in idx), *obj]}.values(), key=lambda t: t.i)
-        if not obj:
+        if not obj or _only_names(obj, view, base):
             continue
         # holder: the cue's subject or possessor
         agent = _agent_token(head)
         cs, ce = base + head.idx, base + sdoc[idx[-1]].idx + len(sdoc[idx[-1]].text)
         q = quotes.at(cs, ce)
         holder = None
-        if agent is not None:
+        if cue.kind == "modal":
+            # a demand on someone is the position of whoever makes it
+            said_by = q[2] if q is not None else _attribution(head, sdoc, resolver, reporting)
+            if agent is not None and agent.lower_ in FIRST_PERSON | {"you"} or said_by is not None:
+                holder = said_by if said_by in actors else None
+            agent = None if holder is None else agent
+            if holder is None:
+                continue
+        elif agent is not None:
             holder, _ = resolver.actor_of(agent)
             if holder is None and agent.lower_ in FIRST_PERSON and q is not None:
                 holder = q[2]
