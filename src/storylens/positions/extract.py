@@ -240,17 +240,31 @@ def _core(obj) -> set[int]:
     for t in obj:
         if t.dep_ == "prep" and t.lower_ not in CORE_PREPS and t.head.i in ids:
             drop |= {x.i for x in t.subtree}
+        # "suggested that European countries send troops": the clause's act, not its subject, is the issue
+        if t.dep_ in ("nsubj", "mark") and t.head.i in ids and t.head.pos_ in ("VERB", "AUX") and t.head.i != obj[0].i:
+            drop |= {x.i for x in t.subtree}
         if t.is_punct or t.dep_ in ("det", "aux") and t.lower_ in ("to", "a", "an", "the"):
             drop.add(t.i)
     return ids - drop
 
 
-def _modal_head(tok) -> list[int] | None:
-    """The verb a deontic modal governs: "must address" → address; "need to talk" → talk."""
-    if tok.dep_ == "aux" or tok.tag_ == "MD":
-        return [tok.head.i] if tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX") else None
+def _modal_head(tok, cue: Cue, reporting: frozenset) -> list[int] | None:
+    """The verb a deontic modal governs: "must address" → address; "need to talk" → talk. None for
+    "must tell you" (a turn of speech), "should boost the numbers" (a prediction: no one acts) and the
+    perfect "have"."""
+    if cue.pos == "AUX":
+        head = tok.head
+        if tok.dep_ != "aux" or head.i == tok.i or head.pos_ not in ("VERB", "AUX") or _lemma(head) in reporting:
+            return None
+        if _lemma(tok) != "must":
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subj is None or not (subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")):
+                return None
+        return [head.i]
+    if tok.dep_ == "aux":
+        return None
     x = next((c for c in tok.children if c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children)), None)
-    return [x.i] if x is not None else None
+    return [x.i] if x is not None and _lemma(x) not in reporting else None
 
 
 def _only_names(obj, view, base: int) -> bool:
@@ -404,7 +418,7 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
     for cue, idx in matches:
         own = set(idx)
         if cue.kind == "modal":
-            idx = _modal_head(sdoc[idx[0]])
+            idx = _modal_head(sdoc[idx[0]], cue, reporting)
             if idx is None:
                 continue
             own |= set(idx)

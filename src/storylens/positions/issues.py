@@ -44,7 +44,7 @@ def key_noun(sdoc) -> str | None:
         verbs = [t for t in sdoc if t.pos_ == "VERB"]
         return verbs[0].lemma_.lower() if verbs else None
     # the noun highest in the tree is what the phrase is about
-    top = min(nouns, key=lambda t: (len(list(t.ancestors)), t.i))
+    top = min(nouns, key=lambda t: (t.dep_ in ("nsubj", "nsubjpass"), len(list(t.ancestors)), t.i))
     mods = [c.lemma_.lower() for c in top.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
     return " ".join(mods + [top.lemma_.lower()])
 
