@@ -83,6 +83,20 @@ def test_outlet_characterisation_is_reported_by_the_outlet(nlp):
     assert (p.stance, p.voice, p.reported_by) == ("opposes", "reported", "Border Gazette")
 
 
+def test_requirement_on_a_thing_is_a_condition_and_we_must_is_the_speakers(nlp):
+    ps, _ = _analyze(nlp, ["Chancellor Hans Weber said that any border deal must include the return of the ferries.",
+                           "“We have to reopen the crossings,” Prime Minister Anna Kowal said."])
+    weber, kowal = _one(ps, "weber"), _one(ps, "kowal")
+    assert weber.stance == "conditional" and weber.value == "include the return of the ferries"
+    assert (kowal.stance, kowal.voice) == ("supports", "own") and "reopen the crossings" in kowal.text
+
+
+def test_predictions_and_turns_of_speech_are_no_positions(nlp):
+    ps, _ = _analyze(nlp, ["Analyst Rita Moss said the new bridge should boost trade in the valley.",
+                           "“I must tell you that the bridge was closed when we arrived,” Chancellor Hans Weber said."])
+    assert ps == []
+
+
 def test_sentence_without_a_stance_gives_nothing(nlp):
     ps, _ = _analyze(nlp, ["Chancellor Hans Weber flew to the capital on Monday and met farmers."])
     assert ps == []

@@ -254,6 +254,8 @@ def _modal_head(tok, cue: Cue, reporting: frozenset) -> list[int] | None:
     perfect "have"."""
     if cue.pos == "AUX":
         head = tok.head
+        while head.dep_ in ("aux", "auxpass") and head.head.i != head.i:
+            head = head.head   # "must be prepared": the parser may hang "must" on "be"
         if tok.dep_ != "aux" or head.i == tok.i or head.pos_ not in ("VERB", "AUX") or _lemma(head) in reporting:
             return None
         if _lemma(tok) != "must":
@@ -265,6 +267,13 @@ def _modal_head(tok, cue: Cue, reporting: frozenset) -> list[int] | None:
         return None
     x = next((c for c in tok.children if c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children)), None)
     return [x.i] if x is not None and _lemma(x) not in reporting else None
+
+
+def _thing_subject(head, view, base: int) -> bool:
+    """The clause's subject is neither an actor nor a pronoun ("the meetings must be prepared")."""
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return (subj is not None and subj.pos_ in ("NOUN",) and subj.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
+            and view.actor_at(base + subj.idx, base + subj.idx + len(subj.text)) is None)
 
 
 def _only_names(obj, view, base: int) -> bool:
@@ -417,6 +426,7 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
     seen: set[tuple] = set()
     for cue, idx in matches:
         own = set(idx)
+        modal_i = idx[0]
         if cue.kind == "modal":
             idx = _modal_head(sdoc[idx[0]], cue, reporting)
             if idx is None:
@@ -429,7 +439,12 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
             continue
         comps = _complements(sdoc, idx, cue)
         obj = _object_tokens(comps, cues)
-        if obj and cue.kind in ("action", "modal"):
+        if cue.kind == "modal":
+            # what must be done is the whole governed clause, its subject included
+            obj = _object_tokens([head])
+            while obj and obj[0].dep_ == "mark":
+                obj = obj[1:]
+        elif obj and cue.kind == "action":
             # "will talk to X", "must address the causes": the act itself is what the holder stands for
             obj = sorted({t.i: t for t in [*(sdoc[i] for i in idx), *obj]}.values(), key=lambda t: t.i)
         if not obj or _only_names(obj, view, base):
@@ -469,6 +484,11 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
                              for a, b in zip(cond[::2], cond[1::2]))
             if pol < 0 and sdoc[cond[0]].lower_ not in conditions:
                 stance = "opposes"
+        elif cue.kind == "modal" and pol > 0 and _thing_subject(head, view, base):
+            # "any agreement must address the root causes": a requirement on a thing is a condition on it
+            rest = [t for t in obj if t.i > modal_i and t.dep_ not in ("aux", "auxpass", "punct")]
+            stance = "conditional"
+            value = _span_text(sdoc.text, rest[0].idx, obj[-1].idx + len(obj[-1].text)) if rest else None
         else:
             stance = "supports" if pol > 0 else "opposes"
             pv = _plain_value(sdoc, obj)
@@ -477,6 +497,8 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
         lo = head.i
         if agent is not None and agent.i < head.i and (head.i - agent.i) <= 12:
             lo = min(t.i for t in agent.subtree) if len(list(agent.subtree)) < 10 else agent.i
+        if cue.kind == "modal":
+            lo = min(lo, obj[0].i)
         hi = max([obj[-1].i] + ([cond[-1]] if cond else []))
         start, end = base + sdoc[lo].idx, base + sdoc[hi].idx + len(sdoc[hi].text)
         while end > start and text[end - 1] in ",;:. ":
