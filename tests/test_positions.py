@@ -58,6 +58,12 @@ def test_negated_rejection_supports(nlp):
     assert (p.stance, p.issue) == ("supports", "ceasefire")
 
 
+def test_negation_counts_in_the_cues_clause_only(nlp):
+    ps, _ = _analyze(nlp, ["Chancellor Hans Weber has no interest in a summit with President Ivan Petrov.",
+                           "President Ivan Petrov has done little in public to show that he is willing to compromise."])
+    assert [(p.actor_id, p.stance) for p in ps] == [("hans-weber", "opposes")]
+
+
 def test_if_clause_makes_condition_the_value(nlp):
     ps, _ = _analyze(nlp, ["Prime Minister Anna Kowal said she would accept a ceasefire if the border guards withdraw."])
     p = _one(ps, "kowal")

@@ -276,6 +276,38 @@ def _thing_subject(head, view, base: int) -> bool:
             and view.actor_at(base + subj.idx, base + subj.idx + len(subj.text)) is None)
 
 
+CLAUSE_CHAIN = {"acomp", "xcomp", "attr", "oprd", "aux", "auxpass"}
+
+
+def _negated(tok, negators: frozenset) -> bool:
+    """Negation inside the cue's own clause ("not ready to", "won't talk", "did not rule out", "no
+    interest in"). A negation above a clause boundary ("has not shown that he is interested") makes
+    the statement uncertain, not opposite, so it does not count."""
+    flips = 0
+    cur = tok
+    for _ in range(4):
+        for c in cur.children:
+            if c.dep_ in ("neg", "det", "advmod", "preconj") and (_lemma(c) in negators or c.lower_ in negators):
+                flips += 1
+        if cur.dep_ not in CLAUSE_CHAIN or cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return flips % 2 == 1
+
+
+def _under_negation(tok, negators: frozenset) -> bool:
+    """A stance in a clause that a negated verb governs ("has not shown that he is interested") is not asserted."""
+    cur = tok
+    while cur.dep_ in CLAUSE_CHAIN and cur.head.i != cur.i:
+        cur = cur.head
+    for anc in list(cur.ancestors)[:4]:
+        if anc.pos_ in ("VERB", "AUX") and any(c.dep_ in ("neg", "dobj", "advmod") and (_lemma(c) in negators or
+                                                                                      c.lower_ in negators)
+                                               for c in anc.children):
+            return True
+    return False
+
+
 def _only_names(obj, view, base: int) -> bool:
     """"agreed with Matthews": an object that is nothing but actors names no issue."""
     content = [t for t in obj if not (t.is_punct or t.pos_ in ("DET", "CCONJ", "ADP", "PART"))]
@@ -408,7 +440,7 @@ def _same_side(speaker: str | None, holder: str, actors: dict[str, Actor]) -> bo
 
 def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, actors: dict[str, Actor],
                        person_ids: set[str], date: str | None) -> list[Found]:
-    from ..compare.lexicon import Resolver, _agent_token, _attribution, _negated
+    from ..compare.lexicon import Resolver, _agent_token, _attribution
 
     cues = load_cues()
     conditions = load_conditions()
@@ -421,7 +453,13 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
     for tok in sdoc:
         for cue, idx in _match(sdoc, tok, cues):
             matches.append((cue, idx))
-    cue_tokens = {i for _, idx in matches for i in idx}
+    cue_tokens = set()
+    for cue, idx in matches:
+        if cue.kind != "modal":
+            cue_tokens |= set(idx)
+        elif _modal_head(sdoc[idx[0]], cue, reporting) is not None:
+            # a bare "have" or "need" governs nothing; a modal that takes a verb does
+            cue_tokens |= set(idx) | set(_modal_head(sdoc[idx[0]], cue, reporting))
     out: list[Found] = []
     seen: set[tuple] = set()
     for cue, idx in matches:
@@ -476,6 +514,8 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
         if holder is None or holder not in actors or actors[holder].type not in HOLDER_TYPES:
             continue
         # stance, condition, value
+        if _under_negation(head, negators):
+            continue
         pol = -cue.stance if _negated(head, negators) else cue.stance
         cond = _condition(sdoc, head, obj, conditions)
         if cond is not None:
