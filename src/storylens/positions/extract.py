@@ -475,15 +475,14 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
             continue
         if _governed_by_cue(head, cue_tokens - own):
             continue
-        comps = _complements(sdoc, idx, cue)
-        obj = _object_tokens(comps, cues)
+        obj = _object_tokens(_complements(sdoc, idx, cue), cues) if cue.kind != "modal" else []
         if cue.kind == "modal":
             # what must be done is the whole governed clause, its subject included
             obj = _object_tokens([head])
             while obj and obj[0].dep_ == "mark":
                 obj = obj[1:]
         elif obj and cue.kind == "action":
-            # "will talk to X", "must address the causes": the act itself is what the holder stands for
+            # "will talk to X": the act itself is what the holder stands for
             obj = sorted({t.i: t for t in [*(sdoc[i] for i in idx), *obj]}.values(), key=lambda t: t.i)
         if not obj or _only_names(obj, view, base):
             continue
@@ -504,9 +503,8 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
             holder, _ = resolver.actor_of(agent)
             if holder is None and agent.lower_ in FIRST_PERSON and q is not None:
                 holder = q[2]
-        elif q is not None and q[2] and not any(t.dep_ in ("nsubj", "nsubjpass") for t in head.children):
-            holder = None  # a quote with no subject for the cue states no one's position
         if holder is None and agent is None:
+            # no subject on the parse ("Putinsays he…" glued by a scrape): the event coded on the cue knows it
             for e in events:
                 if e.source and e.start <= cs < e.end and (e.trigger or "").lower() in (head.lower_, _lemma(head)):
                     holder = e.source
