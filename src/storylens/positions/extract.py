@@ -33,6 +33,7 @@ PLACE_ENTS = {"GPE", "LOC", "FAC"}
 QUANTIFIERS = {"any", "all", "every", "no", "either"}
 MAX_OBJECT_TOKENS = 30
 _QUOTES = "\"“”‘’«»'"
+_HOLDER_WORD = re.compile(r"\b(?:he|she|they|we|i|his|her|their|our)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -584,17 +585,19 @@ def find_positions(documents: Sequence[Document], actors: Sequence[Actor], parse
     docs = [d for d in documents if d.article.text and not d.article.duplicate_of]
     views = build_views(docs, rep)
     pre = _prefilter()
+    quotes_of = {d.article.id: _Quotes(d, rep) for d in docs}
     todo = []
     for d in docs:
         v = views[d.article.id]
         for s in v.sentences:
-            if pre.search(s.text):
+            # a position needs a holder the sentence can name: an actor, a pronoun, or a quote's speaker
+            if pre.search(s.text) and (v.actors_in(s.start, s.end) or _HOLDER_WORD.search(s.text)
+                                       or quotes_of[d.article.id].at(s.start, s.start + 1)):
                 todo.append((d, v, s))
     parser.parse_many(s.text for _, _, s in todo)
     out: list[Found] = []
-    qcache: dict[str, _Quotes] = {}
     for d, v, s in todo:
-        quotes = qcache.setdefault(d.article.id, _Quotes(d, rep))
+        quotes = quotes_of[d.article.id]
         events = [replace(e, source=rep.get(e.source, e.source)) for e in d.events
                   if e.start <= s.start < e.end or s.start <= e.start < s.end]
         out.extend(sentence_positions(v, s, parser(s.text), quotes, events, by_id, person_ids, d.article.published))
