@@ -203,6 +203,10 @@ def _object_tokens(comps, cues: dict[str, tuple[Cue, ...]] | None = None) -> lis
         if toks[k].i != toks[k - 1].i + 1 and k >= 1:
             toks = toks[:k]
             break
+    # a dash or semicolon starts the writer's aside ("—diplomatic language for not anytime soon")
+    cut = next((k for k, t in enumerate(toks) if k >= 2 and t.text in ("—", "–", ";", "--")), None)
+    if cut is not None:
+        toks = toks[:cut]
     if len(toks) > MAX_OBJECT_TOKENS:
         cut = next((k for k, t in enumerate(toks) if k >= 4 and t.text in (",", ";", "—", "–")), MAX_OBJECT_TOKENS)
         toks = toks[:cut]
@@ -288,7 +292,8 @@ def _negated(tok, negators: frozenset) -> bool:
     cur = tok
     for _ in range(4):
         for c in cur.children:
-            if c.dep_ in ("neg", "det", "advmod", "preconj") and (_lemma(c) in negators or c.lower_ in negators):
+            # "not ready", "no interest", "little interest", "never agreed"
+            if c.dep_ in ("neg", "det", "advmod", "amod", "preconj") and (_lemma(c) in negators or c.lower_ in negators):
                 flips += 1
         if cur.dep_ not in CLAUSE_CHAIN or cur.head.i == cur.i:
             break
@@ -540,9 +545,14 @@ def sentence_positions(view, sentence: Sentence, sdoc, quotes: _Quotes, events, 
             lo = min(lo, obj[0].i)
         hi = max([obj[-1].i] + ([cond[-1]] if cond else []))
         start, end = base + sdoc[lo].idx, base + sdoc[hi].idx + len(sdoc[hi].text)
+        dash = text.find("—", start + 1, end)
+        if dash > 0:
+            # the tokenizer may glue a dash to its neighbours ("care”—diplomatic")
+            end = dash
+            value = value.split("—")[0].strip(_QUOTES + " ") if value else value
         while end > start and text[end - 1] in ",;:. ":
             end -= 1
-        obj_text = _span_text(sdoc.text, obj[0].idx, obj[-1].idx + len(obj[-1].text))
+        obj_text = _span_text(sdoc.text, obj[0].idx, obj[-1].idx + len(obj[-1].text)).split("—")[0].strip()
         key = (holder, start, obj_text)
         if key in seen or not obj_text:
             continue
