@@ -62,6 +62,8 @@ def test_negation_counts_in_the_cues_clause_only(nlp):
     ps, _ = _analyze(nlp, ["Chancellor Hans Weber has no interest in a summit with President Ivan Petrov.",
                            "President Ivan Petrov has done little in public to show that he is willing to compromise."])
     assert [(p.actor_id, p.stance) for p in ps] == [("hans-weber", "opposes")]
+    ps, _ = _analyze(nlp, ["Chancellor Hans Weber left the talks without agreeing to a ceasefire."])
+    assert [(p.actor_id, p.stance, p.issue) for p in ps] == [("hans-weber", "opposes", "ceasefire")]
 
 
 def test_if_clause_makes_condition_the_value(nlp):

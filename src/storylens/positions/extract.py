@@ -295,6 +295,8 @@ def _negated(tok, negators: frozenset) -> bool:
             # "not ready", "no interest", "little interest", "never agreed"
             if c.dep_ in ("neg", "det", "advmod", "amod", "preconj") and (_lemma(c) in negators or c.lower_ in negators):
                 flips += 1
+        if cur.dep_ == "pcomp" and (_lemma(cur.head) in negators or cur.head.lower_ in negators):
+            flips += 1   # "without offering any concessions"
         if cur.dep_ not in CLAUSE_CHAIN or cur.head.i == cur.i:
             break
         cur = cur.head
