@@ -10,7 +10,7 @@ import typer
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news coverage of a developing political story into a sourced map of it.")
 
-COMMANDS = ("analyze", "actors", "quotes", "events", "stance", "serve", "schema", "timeline")
+COMMANDS = ("analyze", "actors", "quotes", "events", "stance", "serve", "schema", "timeline", "positions")
 
 
 def _version(value: bool):

@@ -277,6 +277,26 @@ class CoverageGap:
 
 
 @dataclass
+class Position:
+    """An actor's stated position on an issue, as one article gives it (storylens.positions)."""
+    id: str                        # "<article_id>:P<n>"
+    actor_id: str                  # global actor id
+    issue: str                     # short canonical label, shared across articles and wordings
+    stance: str                    # supports | opposes | conditional
+    article_id: str
+    start: int                     # span of the statement in the article text
+    end: int
+    text: str
+    value: str | None = None       # the condition or value ("any format", "Geneva", "only with Trump")
+    date: str | None = None        # resolved date of the statement, else the article's date
+    voice: str = "reported"        # own (the actor says it) | reported (the outlet or someone else says so)
+    reported_by: str | None = None # actor id of whoever attributes it, else the outlet
+    object: str | None = None      # what the position is about, as the article words it
+    cue: str | None = None         # the word that carries the stance
+    outlet: str | None = None
+
+
+@dataclass
 class Analysis:
     """Everything `analysis.json` holds."""
     articles: list[Article] = field(default_factory=list)
@@ -288,6 +308,7 @@ class Analysis:
     contradictions: list[Contradiction] = field(default_factory=list)
     framing: list[Framing] = field(default_factory=list)
     coverage_gaps: list[CoverageGap] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
 
 
 _NESTED = {
@@ -314,4 +335,5 @@ _NESTED = {
     ("Analysis", "contradictions"): Contradiction,
     ("Analysis", "framing"): Framing,
     ("Analysis", "coverage_gaps"): CoverageGap,
+    ("Analysis", "positions"): Position,
 }

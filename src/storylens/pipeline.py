@@ -51,6 +51,7 @@ def analyze_documents(documents: Sequence[Document], config: Config | None = Non
     """Cross-article stages: link actors, then stories/claims/stance/framing. Returns (Analysis, new state)."""
     from .compare import compare
     from .link.actors import link_actors
+    from .positions import extract_positions
 
     config = config or Config()
     actors = link_actors(documents, config)
@@ -62,6 +63,7 @@ def analyze_documents(documents: Sequence[Document], config: Config | None = Non
         events=[e for d in documents for e in d.events],
         stories=cmp.stories, claims=cmp.claims, contradictions=cmp.contradictions,
         framing=cmp.framing, coverage_gaps=cmp.coverage_gaps,
+        positions=extract_positions(documents, actors, config),
     )
     return analysis, cmp.state
 

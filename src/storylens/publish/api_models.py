@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _M(BaseModel):
@@ -404,6 +404,112 @@ class SearchView(_M):
     articles: list[SearchArticle]
     quotes: list[SearchQuote]
     error: Optional[str] = None
+    page: Optional[Page] = None
+
+
+class PositionItem(_M):
+    """One stated position: actor, issue, stance (and its condition or value), with its cited span."""
+    id: str
+    actor_id: Optional[str]
+    actor_name: Optional[str]
+    issue: str
+    stance: str
+    value: Optional[str]
+    date: Optional[str]
+    voice: str
+    reported_by: Optional[str]
+    reported_by_name: Optional[str]
+    outlet: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    anchor: str
+
+
+class SparkPoint(_M):
+    x: float
+    y: float
+    colour: str
+    label: str
+
+
+class Sparkline(_M):
+    width: int
+    height: int
+    points: list[SparkPoint]
+    path: str
+
+
+class PositionCell(_M):
+    actor_id: str
+    issue: str
+    stance: str
+    value: Optional[str]
+    n: int
+    changes: int
+    cell_id: str
+    sparkline: Sparkline
+    positions: list[PositionItem]
+
+
+class PositionRow(_M):
+    actor_id: str
+    actor_name: Optional[str]
+    cells: list[Optional[PositionCell]]
+
+
+class PositionSide(_M):
+    position_id: str
+    stance: str
+    value: Optional[str]
+    date: Optional[str]
+    article_id: str
+    start: int
+    end: int
+    text: str
+    outlet: Optional[str]
+    voice: str
+    anchor: Optional[str] = None
+
+
+class PositionShift(_M):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    actor_id: str
+    actor_name: Optional[str]
+    issue: str
+    from_: str = Field(alias="from")
+    to: str
+    direction: int
+    before: PositionSide
+    after: PositionSide
+
+
+class PositionConflict(_M):
+    actor_id: str
+    actor_name: Optional[str]
+    issue: str
+    kind: str
+    dates_known: bool
+    a: PositionSide
+    b: PositionSide
+
+
+class PositionsFilter(_M):
+    actor: Optional[str]
+    issue: Optional[str]
+
+
+class PositionsView(_M):
+    issues: list[str]
+    rows: list[PositionRow]
+    count: int
+    stances: list[str]
+    colours: dict[str, str]
+    shifts: list[PositionShift]
+    conflicts: list[PositionConflict]
+    positions: list[PositionItem]
+    filter: PositionsFilter
     page: Optional[Page] = None
 
 

@@ -1,7 +1,7 @@
 """The live web app: the report's views served over the database, each page with a JSON twin.
 
 Pages: /, /articles, /story/{id}, /actors, /actor/{id}, /article/{id}, /timeline, /heatmap,
-/contradictions, /gaps, /search?q=. JSON twins: the same paths under /api/..., described at
+/contradictions, /gaps, /positions, /search?q=. JSON twins: the same paths under /api/..., described at
 /openapi.json (response models in publish/api_models.py). List endpoints page with
 ``offset``/``limit`` and answer CSV with ``format=csv``. The database is opened read-only (and with
 ``query_only``), only GET routes exist, and when a token is set every request must carry it (header,
@@ -34,6 +34,7 @@ from . import api_models as m
 from . import views
 from .corpus import CorpusCache
 from .net import local_host
+from .positions_view import positions_view
 from .render import render
 from .search import search_view
 
@@ -94,6 +95,8 @@ IDENT = {name: Param(name, str, PathParam(..., description=f"The {what}'s id."))
 STORY = Param("story", Optional[str], Query(None, description="Only this story (its id)."))
 HL = Param("hl", Optional[str], Query(None, pattern=r"^\d{1,9}-\d{1,9}$", description="Highlight START-END."))
 Q = Param("q", str, Query("", description="Words to find (all must occur)."))
+ACTOR = Param("actor", Optional[str], Query(None, description="Only this actor (its id)."))
+ISSUE = Param("issue", Optional[str], Query(None, description="Only this issue (its label)."))
 HITS = Param("limit", int, Query(50, ge=1, le=500, description="At most this many articles and this many quotes."))
 
 
@@ -148,6 +151,10 @@ ROUTES: tuple[Route, ...] = (
           "Contradictions with both sides (optionally one story)", params=(STORY,), list_key="contradictions"),
     Route("/gaps", "_gaps.html", lambda v: "Coverage gaps", lambda c, s, story=None: views.gaps_view(c, story),
           m.GapsView, "Coverage gaps (optionally one story)", params=(STORY,), list_key="gaps"),
+    Route("/positions", "_positions.html", lambda v: "Positions",
+          lambda c, s, actor=None, issue=None: positions_view(c, actor, issue), m.PositionsView,
+          "Actors × issues: latest stance, changes over time, outlet conflicts, sentences",
+          params=(ACTOR, ISSUE), list_key="positions"),
     Route("/search", "_search.html", lambda v: "Search", _search, m.SearchView,
           "Full-text search over articles and quotes (FTS5)", params=(Q, HITS)),
 )

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import ChainableUndefined, Environment, PackageLoader
 
-PAGES = ("index", "timeline", "actors", "heatmap", "contradictions", "gaps", "search", "articles")
+PAGES = ("index", "timeline", "actors", "heatmap", "contradictions", "gaps", "search", "articles", "positions")
 _DOM_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 
 

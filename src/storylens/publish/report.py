@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import views
 from .corpus import Corpus
+from .positions_view import positions_view
 from .render import render
 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -27,7 +28,8 @@ def report_html(corpus: Corpus, *, csp: bool = True) -> str:
                   index=views.index_view(corpus), stories=story_views,
                   timeline=views.timeline_view(corpus), actors=views.actors_view(corpus),
                   heatmap=views.heatmap_view(corpus), contradictions=views.contradictions_view(corpus),
-                  gaps=views.gaps_view(corpus), actor_views=actor_views, article_views=article_views)
+                  gaps=views.gaps_view(corpus), actor_views=actor_views, article_views=article_views,
+                  positions=positions_view(corpus))
 
 
 def write_report(store, path: str | Path, *, csp: bool = True) -> Path:

@@ -411,6 +411,9 @@ def article_view(c: Corpus, article_id: str, highlight: tuple[int, int] | None =
         for st in (x.a, x.b):
             if st.article_id == a.id:
                 cited.add((st.start, st.end, "contradiction"))
+    for p in getattr(c.an, "positions", []):
+        if p.article_id == a.id:
+            cited.add((p.start, p.end, f"position: {c.actor_name(p.actor_id)} {p.stance} ({p.issue})"))
     for start, end, title in sorted(cited, key=lambda t: (t[0] or 0, t[1] or 0, t[2])):
         spans.append({"kind": "cited", "start": start, "end": end, "ref": None, "title": title,
                       "anchor": anchor_for(a.id, start, end)})

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from ..model import (
     Actor, Analysis, Article, Claim, ClaimStance, Contradiction, CoverageGap, Document,
-    Event, Framing, Mention, Quote, Removed, Story, SummarySentence, from_dict, to_dict,
+    Event, Framing, Mention, Position, Quote, Removed, Story, SummarySentence, from_dict, to_dict,
 )
 
 # Version of the table layout below, kept in PRAGMA user_version and the meta table. Foreign keys are
@@ -68,6 +68,9 @@ CREATE TABLE IF NOT EXISTS framing (
   loaded_terms TEXT, evidence TEXT);
 CREATE TABLE IF NOT EXISTS coverage_gaps (
   story_id TEXT REFERENCES stories(id), claim_id TEXT REFERENCES claims(id), text TEXT, outlets TEXT, reason TEXT);
+CREATE TABLE IF NOT EXISTS positions (
+  id TEXT PRIMARY KEY, actor_id TEXT, issue TEXT, stance TEXT, article_id TEXT, start INTEGER, "end" INTEGER,
+  text TEXT, value TEXT, date TEXT, voice TEXT, reported_by TEXT, object TEXT, cue TEXT, outlet TEXT);
 -- small key/value state kept across runs (e.g. story centroids for stable incremental assignment)
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 -- schema_version of the layout (also PRAGMA user_version), storylens_version that last wrote the file
@@ -197,7 +200,7 @@ class Store:
         """Rewrite every derived table at once; `state` entries are saved in the same transaction."""
         with self.transaction() as c:
             for t in ("actors", "mentions", "quotes", "events", "stories", "story_articles", "claims",
-                      "contradictions", "framing", "coverage_gaps", "quotes_fts"):
+                      "contradictions", "framing", "coverage_gaps", "quotes_fts", "positions"):
                 c.execute(f"DELETE FROM {t}")
             for ac in an.actors:
                 c.execute("INSERT INTO actors VALUES (?,?,?,?,?,?,?,?,?)",
@@ -231,6 +234,10 @@ class Store:
                            _dumps(f.loaded_terms), _dumps(f.evidence)))
             for g in an.coverage_gaps:
                 c.execute("INSERT INTO coverage_gaps VALUES (?,?,?,?,?)", (g.story_id, g.claim_id, g.text, _dumps(g.outlets), g.reason))
+            cols = [f for f in Position.__dataclass_fields__]
+            c.executemany(f"INSERT INTO positions ({', '.join(chr(34) + k + chr(34) for k in cols)}) "
+                          f"VALUES ({','.join('?' * len(cols))})",
+                          [tuple(getattr(p, k) for k in cols) for p in an.positions])
             for k, v in (state or {}).items():
                 c.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (k, json.dumps(v)))
 
@@ -267,6 +274,9 @@ class Store:
             an.framing.append(from_dict(Framing, r))
         for r in rows("SELECT * FROM coverage_gaps"):
             an.coverage_gaps.append(CoverageGap(**_loads_cols(r)))
+        # a database written before positions existed, opened read-only, has no such table
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='positions'").fetchone():
+            an.positions = [from_dict(Position, r) for r in rows("SELECT * FROM positions ORDER BY article_id, start, id")]
         return an
 
 
