@@ -250,3 +250,51 @@ def test_second_layout_widgets_inline_caption_and_list_of_other_stories():
     reasons = {r.reason for r in a.removed}
     assert {"byline (metadata)", "date line (metadata)", "page widget", "photo caption", "promo for another article",
             "other stories (trailing block)"} <= reasons
+
+
+# ---- one-sentence items and short titles: the text is the article -----------------------------
+
+WIRE = ("U.N. envoy Karin Holm telephoned the foreign minister of Vastria on Tuesday to discuss efforts to "
+        "reopen the border crossing at Tarn, the state news agency said.")
+
+
+def test_one_wire_sentence_is_an_article():
+    c = clean_text(WIRE)
+    assert c.text == WIRE and c.removed == []
+
+
+def test_one_line_without_final_stop_is_not_taken_for_a_title():
+    line = "Vastria reopens the Tarn border crossing after talks"
+    assert clean_text(line).text == line
+    assert clean_text(line, title=line).text == line  # title field equal to the only text
+
+
+def test_one_sentence_jsonl_like_item_keeps_its_text():
+    art = clean_item(RawItem(source_path="w.jsonl", kind="jsonl", text=WIRE, record="line 3"))
+    assert art.text == WIRE
+
+
+def test_short_title_does_not_delete_the_lead():
+    lead = "Holm met the Vastrian foreign minister on Friday in Tarn, officials said, and talks went on for hours."
+    body = "Both sides said a second round of talks would follow next month in the capital."
+    c = clean_text(f"{lead}\n\n{body}", title="Holm")
+    assert c.text.startswith(lead) and body in c.text
+    one = clean_text(lead, title="Holm")
+    assert one.text == lead
+
+
+def test_title_with_site_name_is_still_removed():
+    lead = "Holm met the Vastrian foreign minister on Friday in Tarn, officials said, and talks went on for hours."
+    c = clean_text(f"Border talks resume in Tarn\n\n{lead}", title="Border talks resume in Tarn | Vastria Daily")
+    assert c.text == lead and c.removed[0].reason == "title (metadata)"
+
+
+def test_layout_title_needs_a_body_after_it():
+    c = clean_text(f"Border talks resume in Tarn\n\n{WIRE}")
+    assert c.title == "Border talks resume in Tarn" and c.text == WIRE
+
+
+def test_cleaner_never_leaves_a_story_empty():
+    # Every rule fires on something here, yet the item is a short notice that must survive.
+    text = "By Karin Holm\n\nKarin Holm is a correspondent for the Vastria Daily covering border affairs."
+    assert clean_text(text).text.strip()
