@@ -254,7 +254,7 @@ def test_second_layout_widgets_inline_caption_and_list_of_other_stories():
 
 # ---- one-sentence items and short titles: the text is the article -----------------------------
 
-WIRE = ("U.N. envoy Karin Holm telephoned the foreign minister of Vastria on Tuesday to discuss efforts to "
+WIRE = ("U.N. envoy Esther Holm telephoned Foreign Minister Christopher Lund of Vastria on Tuesday to discuss efforts to "
         "reopen the border crossing at Tarn, the state news agency said.")
 
 
