@@ -63,6 +63,15 @@ def item_from_object(obj: Any, source_path: str, record: str) -> RawItem:
             if not meta.get(k):
                 meta[k] = v
         return RawItem(source_path=source_path, kind="jsonl", text=ex.text, html=html, record=record, **meta)
+    for keys in (_TEXT, _HTML):
+        k = next((k for k in keys if obj.get(k) not in (None, "", [])), None)
+        if k is not None and not isinstance(obj[k], str):
+            v = obj[k]
+            kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+                type(v), type(v).__name__)
+            raise BadInput(f"{record}: the {k!r} field is {kind}, not text")
+    if any(isinstance(obj.get(k), str) for k in (*_TEXT, *_HTML)):
+        raise BadInput(f"{record}: the text field is blank")
     raise BadInput(f"{record}: no text or html field")
 
 
