@@ -298,3 +298,16 @@ def test_cleaner_never_leaves_a_story_empty():
     # Every rule fires on something here, yet the item is a short notice that must survive.
     text = "By Karin Holm\n\nKarin Holm is a correspondent for the Vastria Daily covering border affairs."
     assert clean_text(text).text.strip()
+
+
+def test_article_language_is_detected():
+    from storylens.clean.language import detect_language
+
+    de = RawItem(source_path="de.txt", kind="text",
+                 text="Die Regierung hat am Dienstag beschlossen, die Grenze zum Nachbarland wieder zu öffnen. "
+                      "Der Minister sagte, die Gespräche würden nächste Woche fortgesetzt.")
+    assert clean_item(de).language == "de"
+    assert clean_item(RawItem(source_path="en.txt", kind="text", text=P1)).language == "en"
+    # a short English wire sentence is not taken for an English-based creole or a regional variety
+    assert detect_language("Congo government rejects demands from rebel group.") == "en"
+    assert detect_language("12 34") is None

@@ -97,6 +97,7 @@ class Article:
     kind: str = "text"
     record: str | None = None
     content_hash: str = ""
+    language: str | None = None    # ISO 639-1 code of the cleaned text (None: unknown)
 
 
 @dataclass

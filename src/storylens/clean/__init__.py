@@ -5,6 +5,7 @@ import hashlib
 
 from ..model import Article, RawItem
 from .boilerplate import clean_text
+from .language import detect_language
 
 
 def content_hash(text: str) -> str:
@@ -23,4 +24,4 @@ def clean_item(item: RawItem) -> Article:
     return Article(id=h[:12], source_path=item.source_path, text=c.text, raw=raw, url=item.url,
                    title=item.title or c.title, outlet=item.outlet or c.outlet, author=item.author or c.author,
                    published=item.published or c.published, removed=c.removed, kind=item.kind,
-                   record=item.record, content_hash=h)
+                   record=item.record, content_hash=h, language=detect_language(c.text))
