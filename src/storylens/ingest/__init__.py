@@ -7,6 +7,7 @@ inside container files (JSON Lines, WARC) one record, at a time.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -15,7 +16,7 @@ from ..model import RawItem, Skip
 from . import feed, html, jsonl, text, warc
 from .paths import _os_reason, display_path, one_line, walk
 from .quality import not_news
-from .source import BadInput, logical_suffix, open_binary
+from .source import BadInput, _stream_error, logical_suffix, open_binary
 
 Reader = Callable[..., Iterator[RawItem | Skip]]
 
@@ -123,8 +124,8 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawItem | Skip]:
                 break
     except BadInput as exc:
         yield Skip(shown, one_line(str(exc)))
-    except OSError as exc:
-        yield Skip(shown, _os_reason(exc))
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skip(shown, _os_reason(exc) if getattr(exc, "errno", None) else one_line(str(_stream_error(exc))))
     except Exception as exc:  # a broken file never stops the run; the reason reaches the user
         yield Skip(shown, one_line(f"unreadable: {type(exc).__name__}: {exc}"))
     summary = [stopped] if stopped else []

@@ -103,7 +103,7 @@ def _read_json(path: Path, max_bytes: int) -> Iterator[RawItem | Skip]:
         if "\n" in stripped and stripped.startswith("{"):
             yield from _read_lines(path, max_bytes)
             return
-        raise BadInput(f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
+        raise BadInput(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     if isinstance(data, dict):
         items = next((data[k] for k in ("articles", "items", "data", "results") if isinstance(data.get(k), list)), [data])
     elif isinstance(data, list):

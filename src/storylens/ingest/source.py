@@ -48,7 +48,9 @@ def _stream_error(exc: Exception) -> BadInput:
         return BadInput("permission denied")
     if isinstance(exc, EOFError):
         return BadInput("truncated gzip data: the file ends before the end of the compressed stream")
-    if isinstance(exc, (zlib.error, gzip.BadGzipFile)):
+    if isinstance(exc, gzip.BadGzipFile):
+        return BadInput(f"not gzip data although the name or first bytes say so: {exc}")
+    if isinstance(exc, zlib.error):
         return BadInput(f"corrupt gzip data: {exc}")
     if isinstance(exc, OSError):
         return BadInput(f"unreadable: {exc.strerror or exc}")
