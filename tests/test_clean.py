@@ -311,3 +311,20 @@ def test_article_language_is_detected():
     # a short English wire sentence is not taken for an English-based creole or a regional variety
     assert detect_language("Congo government rejects demands from rebel group.") == "en"
     assert detect_language("12 34") is None
+
+
+def test_extractor_output_loses_only_layout_boilerplate():
+    """On a main-text extractor's output the content-judging rules stay off: a closing paragraph the
+    body does not echo is kept, while the repeated title and a read-time counter still go."""
+    others = ["A record number of tourists visited the coastal resort of Pellin this summer, the tourism office "
+              "says, with hotel bookings up by a fifth on the previous season.",
+              "The film festival in Dornbach handed its top prize to a documentary about lighthouse keepers, "
+              "the first time a documentary has won the award in its forty year history."]
+    other = others[0]
+    text = "\n\n".join(["Farms cut off", "4 min read", P1, P2, P3, P4, P5, *others])
+    item = RawItem(source_path="p.html", kind="html", text=text, title="Farms cut off", extractor="trafilatura")
+    a = clean_item(item)
+    assert a.text.startswith(P1) and other in a.text
+    assert [r.reason for r in a.removed] == ["title (metadata)", "read-time/view counter"]
+    plain = clean_item(RawItem(source_path="p.txt", kind="text", text=text))
+    assert other not in plain.text  # scraped text without an extractor gets every rule

@@ -72,6 +72,7 @@ class RawItem:
     published: str | None = None   # ISO date (YYYY-MM-DD) when known
     outlet: str | None = None
     record: str | None = None      # position inside a container file (line no., entry no., WARC offset)
+    extractor: str | None = None   # main-text extractor that produced `text` from `html` ("trafilatura"), if any
 
 
 @dataclass

@@ -85,25 +85,41 @@ class _Doc:
         return None
 
 
-def clean_text(raw: str, title: str | None = None, author: str | None = None) -> Cleaned:
+# Steps that judge a block against the rest of the text (relatedness to the body, cue lexicons);
+# the others judge only layout (a repeated title, counters, date and byline lines, widgets,
+# repeated paragraphs).
+CONTENT_STEPS = ("disclaimers", "captions", "trailing_section", "bios", "epigraphs", "unrelated_tail", "promos")
+
+
+def clean_text(raw: str, title: str | None = None, author: str | None = None,
+               skip: tuple[str, ...] = ()) -> Cleaned:
+    """Boilerplate removed from scraped text; ``skip`` names steps not to run (see CONTENT_STEPS)."""
     d = _Doc(raw)
     if not d.blocks:
         return Cleaned(text="")
     _line_cues(d)
     _title(d, title)
-    _disclaimers(d)
-    _repeats_and_teasers(d)
-    _captions(d)
-    _trailing_section(d)
+    if "disclaimers" not in skip:
+        _disclaimers(d)
+    if "repeats" not in skip:
+        _repeats_and_teasers(d)
+    if "captions" not in skip:
+        _captions(d)
+    if "trailing_section" not in skip:
+        _trailing_section(d)
     parts = relatedness_parts(d.blocks, d.kept())
     scores = {i: (c + s) / 2 for i, (c, s) in parts.items()}
     coverage = {i: s for i, (c, s) in parts.items()}
     story = [scores[b.index] for b in d.kept() if b.n_words >= 20] or [scores[b.index] for b in d.kept()] or [0.0]
     low = UNRELATED_RATIO * median(story)
-    _bios_and_bylines(d, scores, low)
-    _epigraphs(d, coverage)
-    _unrelated_tail(d, scores, coverage, low)
-    _promos(d)
+    if "bios" not in skip:
+        _bios_and_bylines(d, scores, low)
+    if "epigraphs" not in skip:
+        _epigraphs(d, coverage)
+    if "unrelated_tail" not in skip:
+        _unrelated_tail(d, scores, coverage, low)
+    if "promos" not in skip:
+        _promos(d)
     _never_empty(d)
     text, removed = _assemble(d)
     found = d.found_dates

@@ -32,6 +32,7 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
 @dataclass
 class Extracted:
     text: str
+    extractor: str | None = "trafilatura"
     title: str | None = None
     author: str | None = None
     published: str | None = None
@@ -149,6 +150,7 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=True, favor_precision=True)
     text = (doc.text if doc is not None else "") or ""
+    extracted = True  # the text is trafilatura's main text (not the page's whole visible text)
     if len(text) < SHORT_TEXT:
         alt = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                           include_tables=True)
@@ -160,21 +162,24 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
         # even that tree is cut.
         deep = _deep_page(html, url)
         if deep is not None and len(deep[1]) > len(text):
-            doc, text = deep
+            doc, text, extracted = deep
     if not text.strip():
+        extracted = False
         text = fragment_to_text(html)
     if not text.strip():
         raise BadInput("no article text found in the HTML")
     if doc is None:
         m = _TITLE.search(html[:200000])
         title = _tidy(unescape(m.group(1))) if m else None
-        return Extracted(text=_tidy(text), title=title or None, url=url)
+        return Extracted(text=_tidy(text), title=title or None, url=url, extractor=None)
     return Extracted(text=_tidy(text), title=doc.title or None, author=doc.author or None,
-                     published=doc.date or None, outlet=doc.sitename or None, url=doc.url or url)
+                     published=doc.date or None, outlet=doc.sitename or None, url=doc.url or url,
+                     extractor="trafilatura" if extracted else None)
 
 
 def _deep_page(html: str, url: str | None):
-    """(trafilatura document or None, text) for a page too deep for the default parser."""
+    """(trafilatura document or None, text, whether trafilatura chose the text) for a page too deep
+    for the default parser."""
     import trafilatura
 
     visible, depth = _visible(html)
@@ -182,7 +187,7 @@ def _deep_page(html: str, url: str | None):
         return None
     doc = None
     if depth > _TREE_DEPTH:
-        return None, visible
+        return None, visible, False
     try:
         root = lxml.html.document_fromstring(html, parser=_HUGE)
         doc = trafilatura.bare_extraction(root, url=url, with_metadata=True, include_comments=False,
@@ -191,5 +196,5 @@ def _deep_page(html: str, url: str | None):
         doc = None
     text = (doc.text if doc is not None else "") or ""
     if len(text) >= 0.5 * len(visible):
-        return doc, text
-    return doc, visible
+        return doc, text, True
+    return doc, visible, False

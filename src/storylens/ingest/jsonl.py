@@ -62,7 +62,8 @@ def item_from_object(obj: Any, source_path: str, record: str) -> RawItem:
         for k, v in dict(url=ex.url, title=ex.title, author=ex.author, published=ex.published, outlet=ex.outlet).items():
             if not meta.get(k):
                 meta[k] = v
-        return RawItem(source_path=source_path, kind="jsonl", text=ex.text, html=html, record=record, **meta)
+        return RawItem(source_path=source_path, kind="jsonl", text=ex.text, html=html, record=record,
+                       extractor=ex.extractor, **meta)
     for keys in (_TEXT, _HTML):
         k = next((k for k in keys if obj.get(k) not in (None, "", [])), None)
         if k is not None and not isinstance(obj[k], str):
