@@ -171,7 +171,8 @@ def _write_section(path: Path, results: dict, n_tune: int, n_score: int, argv) -
              f"    {cmd.strip()}", "",
              f"Pages split by a fixed hash (sha1 of the page id, even → tune): tune {n_tune}, score {n_score}. "
              "Choices were made on the tune part only; the score part is reported, its misses not read.", "",
-             "| system | tune P | tune R | tune F1 | score P | score R | score F1 | all F1 | s/page |",
+             "| system | tune P | tune R | tune F1 | score P | score R | score F1 | all F1 "
+             "| s/page (storylens: whole `analyze` run with annotation) |",
              "|---|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():
         t, s, a = r["tune"], r["score"], r["all"]
