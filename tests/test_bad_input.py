@@ -207,12 +207,26 @@ def test_hidden_folder_named_hidden_file_read_and_pipe_not_opened(tmp_path):
     assert why[str(tmp_path / "pipe.txt")] == "not a regular file (a named pipe)"
 
 
-def test_file_names_are_escaped_in_reasons(tmp_path):
+def test_file_names_are_escaped_for_printing(tmp_path):
+    from storylens.ingest.paths import display_path
+
     p = tmp_path / "bad\nskipped other.txt: forged line\x1b[31m.txt"
     p.write_bytes(b"")
     (s,) = [g for g in read_paths([tmp_path]) if isinstance(g, Skip)]
-    assert "\n" not in s.source_path and "\x1b" not in s.source_path
-    assert s.source_path.endswith("bad\\nskipped other.txt: forged line\\x1b[31m.txt") and s.reason == "empty file"
+    assert s.source_path == str(p) and s.reason == "empty file"  # the path itself, as stored
+    shown = display_path(s.source_path)
+    assert "\n" not in shown and "\x1b" not in shown
+    assert shown.endswith("bad\\nskipped other.txt: forged line\\x1b[31m.txt")
+
+
+def test_undecodable_bytes_in_a_file_name(tmp_path):
+    import os
+
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 bytes, not UTF-8
+    (tmp_path / name).write_text(STORY)
+    (item,) = read_paths([tmp_path])
+    item.source_path.encode("utf-8")  # storable and printable
+    assert item.source_path.endswith("caf\ufffd.txt")
 
 
 def test_text_field_that_is_a_number(tmp_path):

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..model import RawItem, Skip
 from . import feed, html, jsonl, text, warc
-from .paths import _os_reason, display_path, one_line, walk
+from .paths import _os_reason, one_line, source_name, walk
 from .quality import not_news
 from .source import BadInput, _stream_error, logical_suffix, open_binary
 
@@ -82,7 +82,7 @@ def read_paths(paths: Iterable[str | Path], max_bytes: int = 50 * 1024 * 1024) -
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[RawItem | Skip]:
-    shown = display_path(path)
+    shown = source_name(path)
     try:
         with path.open("rb"):
             pass
@@ -91,7 +91,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawItem | Skip]:
         yield Skip(shown, _os_reason(exc))
         return
     if reader is None:
-        yield Skip(shown, f"unsupported file type {display_path(path.suffix) or '(no suffix)'}")
+        yield Skip(shown, f"unsupported file type {path.suffix or '(no suffix)'}")
         return
     listed = records = bad = 0
     unlisted: Counter[str] = Counter()

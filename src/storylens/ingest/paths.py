@@ -17,6 +17,20 @@ from typing import Iterable, Iterator
 from ..model import Skip
 
 
+def source_name(path: str | os.PathLike) -> str:
+    """The path as stored and reported: as given, except that bytes the file-system encoding cannot
+    decode (kept by Python as lone surrogates, which no database or JSON encoder accepts) become U+FFFD.
+    Printing escapes it further (:func:`display_path`)."""
+    s = os.fspath(path)
+    if isinstance(s, bytes):
+        s = os.fsdecode(s)
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogates(s) else s
+
+
+def _has_surrogates(s: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in s)
+
+
 def display_path(path: str | os.PathLike) -> str:
     """The path as one printable line: control characters (a newline in a file name), other
     non-printable characters and bytes that are not valid in the file-system encoding are escaped."""
@@ -48,8 +62,9 @@ def display_path(path: str | os.PathLike) -> str:
 
 
 def one_line(text: str, limit: int = 300) -> str:
-    """A reason as one printable line (exception messages can quote file content or names)."""
-    s = display_path(" ".join(str(text).split()))
+    """A reason as one line (exception messages can quote file content or names); printing escapes
+    what is left that is not printable (:func:`display_path`)."""
+    s = " ".join(str(text).split())
     return s if len(s) <= limit else s[:limit - 1] + "…"
 
 
@@ -87,14 +102,14 @@ def walk(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skip]:
         try:
             st = p.stat()
         except OSError as exc:
-            yield Skip(display_path(p), _os_reason(exc, p.is_symlink()))
+            yield Skip(source_name(p), _os_reason(exc, p.is_symlink()))
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk_dir(p, st, seen, ())
         else:
             why = _kind(st)
             if why:
-                yield Skip(display_path(p), why)
+                yield Skip(source_name(p), why)
             else:
                 yield p
 
@@ -103,16 +118,16 @@ def _walk_dir(folder: Path, st: os.stat_result, seen: dict[tuple[int, int], str]
               ancestors: tuple[tuple[int, int], ...]) -> Iterator[Path | Skip]:
     key = (st.st_dev, st.st_ino)
     if key in ancestors:
-        yield Skip(display_path(folder), f"symlink loop (leads back to {display_path(seen.get(key, '?'))})")
+        yield Skip(source_name(folder), f"symlink loop (leads back to {source_name(seen.get(key, '?'))})")
         return
     if key in seen:
-        yield Skip(display_path(folder), f"folder already read as {display_path(seen[key])}")
+        yield Skip(source_name(folder), f"folder already read as {source_name(seen[key])}")
         return
     seen[key] = str(folder)
     try:
         names = sorted(os.listdir(folder))
     except OSError as exc:
-        yield Skip(display_path(folder), _os_reason(exc))
+        yield Skip(source_name(folder), _os_reason(exc))
         return
     subdirs: list[tuple[Path, os.stat_result]] = []
     for name in names:
@@ -120,17 +135,17 @@ def _walk_dir(folder: Path, st: os.stat_result, seen: dict[tuple[int, int], str]
         try:
             est = p.stat()
         except OSError as exc:
-            yield Skip(display_path(p), _os_reason(exc, p.is_symlink()))
+            yield Skip(source_name(p), _os_reason(exc, p.is_symlink()))
             continue
         if stat.S_ISDIR(est.st_mode):
             if name.startswith("."):
-                yield Skip(display_path(p), "hidden folder (name starts with a dot), not read")
+                yield Skip(source_name(p), "hidden folder (name starts with a dot), not read")
             else:
                 subdirs.append((p, est))
             continue
         why = _kind(est)
         if why:
-            yield Skip(display_path(p), why)
+            yield Skip(source_name(p), why)
         else:
             yield p
     for p, est in subdirs:
