@@ -328,3 +328,10 @@ def test_extractor_output_loses_only_layout_boilerplate():
     assert [r.reason for r in a.removed] == ["title (metadata)", "read-time/view counter"]
     plain = clean_item(RawItem(source_path="p.txt", kind="text", text=text))
     assert other not in plain.text  # scraped text without an extractor gets every rule
+
+
+def test_title_copied_from_the_lead_sentence_keeps_the_lead():
+    lead = "Holm met the Vastrian foreign minister on Friday in Tarn, officials said, and talks went on for hours."
+    body = "Both sides said a second round of talks would follow next month in the capital."
+    c = clean_text(f"{lead}\n\n{body}", title=lead)
+    assert c.text.startswith(lead)

@@ -181,7 +181,10 @@ def _title(d: _Doc, given: str | None) -> None:
     if not any(b.n_words >= 4 for b in rest):
         return
     if given:
-        if _same_title(first.text, given):
+        # A full sentence of some length is a lead, even when the source's title was copied from it
+        # (data sets that fill "title" with the first sentence).
+        lead_like = first.n_words >= 15 and first.text.rstrip("\"'”’)]» ").endswith((".", "!", "?"))
+        if _same_title(first.text, given) and not lead_like:
             d.title = given
             d.mark(first, "title (metadata)")
         return
