@@ -250,3 +250,88 @@ def test_second_layout_widgets_inline_caption_and_list_of_other_stories():
     reasons = {r.reason for r in a.removed}
     assert {"byline (metadata)", "date line (metadata)", "page widget", "photo caption", "promo for another article",
             "other stories (trailing block)"} <= reasons
+
+
+# ---- one-sentence items and short titles: the text is the article -----------------------------
+
+WIRE = ("U.N. envoy Esther Holm telephoned Foreign Minister Christopher Lund of Vastria on Tuesday to discuss efforts to "
+        "reopen the border crossing at Tarn, the state news agency said.")
+
+
+def test_one_wire_sentence_is_an_article():
+    c = clean_text(WIRE)
+    assert c.text == WIRE and c.removed == []
+
+
+def test_one_line_without_final_stop_is_not_taken_for_a_title():
+    line = "Vastria reopens the Tarn border crossing after talks"
+    assert clean_text(line).text == line
+    assert clean_text(line, title=line).text == line  # title field equal to the only text
+
+
+def test_one_sentence_jsonl_like_item_keeps_its_text():
+    art = clean_item(RawItem(source_path="w.jsonl", kind="jsonl", text=WIRE, record="line 3"))
+    assert art.text == WIRE
+
+
+def test_short_title_does_not_delete_the_lead():
+    lead = "Holm met the Vastrian foreign minister on Friday in Tarn, officials said, and talks went on for hours."
+    body = "Both sides said a second round of talks would follow next month in the capital."
+    c = clean_text(f"{lead}\n\n{body}", title="Holm")
+    assert c.text.startswith(lead) and body in c.text
+    one = clean_text(lead, title="Holm")
+    assert one.text == lead
+
+
+def test_title_with_site_name_is_still_removed():
+    lead = "Holm met the Vastrian foreign minister on Friday in Tarn, officials said, and talks went on for hours."
+    c = clean_text(f"Border talks resume in Tarn\n\n{lead}", title="Border talks resume in Tarn | Vastria Daily")
+    assert c.text == lead and c.removed[0].reason == "title (metadata)"
+
+
+def test_layout_title_needs_a_body_after_it():
+    c = clean_text(f"Border talks resume in Tarn\n\n{WIRE}")
+    assert c.title == "Border talks resume in Tarn" and c.text == WIRE
+
+
+def test_cleaner_never_leaves_a_story_empty():
+    # Every rule fires on something here, yet the item is a short notice that must survive.
+    text = "By Karin Holm\n\nKarin Holm is a correspondent for the Vastria Daily covering border affairs."
+    assert clean_text(text).text.strip()
+
+
+def test_article_language_is_detected():
+    from storylens.clean.language import detect_language
+
+    de = RawItem(source_path="de.txt", kind="text",
+                 text="Die Regierung hat am Dienstag beschlossen, die Grenze zum Nachbarland wieder zu öffnen. "
+                      "Der Minister sagte, die Gespräche würden nächste Woche fortgesetzt.")
+    assert clean_item(de).language == "de"
+    assert clean_item(RawItem(source_path="en.txt", kind="text", text=P1)).language == "en"
+    # a short English wire sentence is not taken for an English-based creole or a regional variety
+    assert detect_language("Congo government rejects demands from rebel group.") == "en"
+    assert detect_language("12 34") is None
+
+
+def test_extractor_output_loses_only_layout_boilerplate():
+    """On a main-text extractor's output the content-judging rules stay off: a closing paragraph the
+    body does not echo is kept, while the repeated title and a read-time counter still go."""
+    others = ["A record number of tourists visited the coastal resort of Pellin this summer, the tourism office "
+              "says, with hotel bookings up by a fifth on the previous season.",
+              "The film festival in Dornbach handed its top prize to a documentary about lighthouse keepers, "
+              "the first time a documentary has won the award in its forty year history."]
+    other = others[0]
+    text = "\n\n".join(["Farms cut off", "4 min read", P1, P2, P3, P4, P5, *others])
+    item = RawItem(source_path="p.html", kind="html", text=text, title="Farms cut off", extractor="trafilatura")
+    a = clean_item(item)
+    assert a.text.startswith(P1) and other in a.text
+    assert [r.reason for r in a.removed] == ["title (metadata)", "read-time/view counter"]
+    plain = clean_item(RawItem(source_path="p.txt", kind="text", text=text))
+    assert other not in plain.text  # scraped text without an extractor gets every rule
+
+
+def test_title_copied_from_the_lead_sentence_keeps_the_lead():
+    lead = "Holm met the Vastrian foreign minister on Friday in Tarn, officials said, and talks went on for hours."
+    body = "Both sides said a second round of talks would follow next month in the capital."
+    c = clean_text(f"{lead}\n\n{body}", title=lead)
+    assert c.text.startswith(lead)

@@ -197,7 +197,9 @@ def test_read_paths_streams_and_walks_folders(tmp_path):
     (tmp_path / "sub" / "c.txt").write_text(STORY + " Late.")
     rest = list(gen)
     paths = [x.source_path for x in [first, *rest]]
-    assert paths == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt"), str(tmp_path / "sub" / "c.txt")]
+    # a hidden file is read like any other (only hidden folders such as .git are left out, with a reason)
+    assert paths == [str(tmp_path / ".hidden.txt"), str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt"),
+                     str(tmp_path / "sub" / "c.txt")]
     assert not any(isinstance(x, Skip) for x in rest)
 
 

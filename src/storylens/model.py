@@ -74,6 +74,7 @@ class RawItem:
     published: str | None = None   # ISO date (YYYY-MM-DD) when known
     outlet: str | None = None
     record: str | None = None      # position inside a container file (line no., entry no., WARC offset)
+    extractor: str | None = None   # main-text extractor that produced `text` from `html` ("trafilatura"), if any
 
 
 @dataclass
@@ -99,6 +100,7 @@ class Article:
     kind: str = "text"
     record: str | None = None
     content_hash: str = ""
+    language: str | None = None    # ISO 639-1 code of the cleaned text (None: unknown)
 
 
 @dataclass

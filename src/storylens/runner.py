@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .config import Config
+from .ingest.paths import display_path
 from .pipeline import RunSummary, ingest_and_store, reanalyze
 from .store import Store
 from .store.export import write_json
@@ -61,7 +62,7 @@ def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, e
         store.finish_run(run_id, read=summary.read, stored=summary.stored, duplicates=summary.duplicates,
                          skipped=len(summary.skipped), status=status)
     for sk in summary.skipped:
-        print(f"skipped {sk.source_path}: {sk.reason}", file=sys.stderr)
+        print(f"skipped {display_path(sk.source_path)}: {display_path(sk.reason)}", file=sys.stderr)
     print(summary.line())
     print(f"database: {db}")
     print(f"analysis: {out / 'analysis.json'}")

@@ -85,25 +85,42 @@ class _Doc:
         return None
 
 
-def clean_text(raw: str, title: str | None = None, author: str | None = None) -> Cleaned:
+# Steps that judge a block against the rest of the text (relatedness to the body, cue lexicons);
+# the others judge only layout (a repeated title, counters, date and byline lines, widgets,
+# repeated paragraphs).
+CONTENT_STEPS = ("disclaimers", "captions", "trailing_section", "bios", "epigraphs", "unrelated_tail", "promos")
+
+
+def clean_text(raw: str, title: str | None = None, author: str | None = None,
+               skip: tuple[str, ...] = ()) -> Cleaned:
+    """Boilerplate removed from scraped text; ``skip`` names steps not to run (see CONTENT_STEPS)."""
     d = _Doc(raw)
     if not d.blocks:
         return Cleaned(text="")
     _line_cues(d)
     _title(d, title)
-    _disclaimers(d)
-    _repeats_and_teasers(d)
-    _captions(d)
-    _trailing_section(d)
+    if "disclaimers" not in skip:
+        _disclaimers(d)
+    if "repeats" not in skip:
+        _repeats_and_teasers(d)
+    if "captions" not in skip:
+        _captions(d)
+    if "trailing_section" not in skip:
+        _trailing_section(d)
     parts = relatedness_parts(d.blocks, d.kept())
     scores = {i: (c + s) / 2 for i, (c, s) in parts.items()}
     coverage = {i: s for i, (c, s) in parts.items()}
     story = [scores[b.index] for b in d.kept() if b.n_words >= 20] or [scores[b.index] for b in d.kept()] or [0.0]
     low = UNRELATED_RATIO * median(story)
-    _bios_and_bylines(d, scores, low)
-    _epigraphs(d, coverage)
-    _unrelated_tail(d, scores, coverage, low)
-    _promos(d)
+    if "bios" not in skip:
+        _bios_and_bylines(d, scores, low)
+    if "epigraphs" not in skip:
+        _epigraphs(d, coverage)
+    if "unrelated_tail" not in skip:
+        _unrelated_tail(d, scores, coverage, low)
+    if "promos" not in skip:
+        _promos(d)
+    _never_empty(d)
     text, removed = _assemble(d)
     found = d.found_dates
     published = choose_date(found) if found else None
@@ -140,27 +157,46 @@ def _line_cues(d: _Doc) -> None:
             d.mark(b, "byline (metadata)")
 
 
+def _same_title(block: str, given: str) -> bool:
+    """The block is (a variant of) the source's title: the same words, or one of the two is the other
+    with a site name or section around it ("Headline" vs "Headline | Site"). A block that merely
+    contains the title's words is not the title: a one-word title such as "Putin" must not take
+    the lead paragraph with it."""
+    a, g = _norm(block), _norm(given)
+    if not a or not g:
+        return False
+    if a == g:
+        return True
+    if len(a) >= 12 and a in g:
+        return True  # the block is the title without the site name the metadata carries
+    return len(g) >= 12 and g in a and len(g) >= 0.6 * len(a)
+
+
 def _title(d: _Doc, given: str | None) -> None:
     first = next((b for b in d.blocks if b.reason is None), None)
     if first is None or any(b.reason is None for b in d.blocks[:first.index]):
         return
+    rest = [b for b in d.blocks[first.index + 1:] if b.reason is None]
+    # A title is only taken off when a body follows it: a one-line item is the article itself.
+    if not any(b.n_words >= 4 for b in rest):
+        return
     if given:
-        # The reader found a title in the page's metadata: the first line is the title only if it
-        # is (a variant of) that title ("Headline" vs "Headline | Site").
-        a, g = _norm(first.text), _norm(given)
-        if a and (a == g or (len(a) >= 12 and (a in g or g in a))):
+        # A full sentence of some length is a lead, even when the source's title was copied from it
+        # (data sets that fill "title" with the first sentence).
+        lead_like = first.n_words >= 15 and first.text.rstrip("\"'”’)]» ").endswith((".", "!", "?"))
+        if _same_title(first.text, given) and not lead_like:
             d.title = given
             d.mark(first, "title (metadata)")
         return
     bare = first.text.rstrip("\"'”’)]» ")
-    if first.index > 3 or first.n_words > 25 or first.n_words < 2 or bare.endswith((".", ",", ";", "…", "!", "。")) \
+    if first.index > 3 or first.n_words > 25 or first.n_words < 2 or bare.endswith((".", ",", ";", "…", "!", "?", "。")) \
             or "。" in first.text or _DATELINE.match(first.text):
         return
-    nxt = d.blocks[first.index + 1] if first.index + 1 < len(d.blocks) else None
-    # A headline stands apart: a blank line or metadata lines follow it; or, in text without blank
-    # lines, a short line with no sentence break inside is followed by a long paragraph.
-    apart = nxt is None or nxt.group != first.group or nxt.reason is not None
-    run_in = (nxt is not None and nxt.n_words >= 2 * first.n_words + 10 and first.n_words <= 15
+    nxt = d.blocks[first.index + 1]
+    # A headline stands apart by layout: a blank line or metadata lines follow it; or, in text without
+    # blank lines, a short line with no sentence break inside is followed by a long paragraph.
+    apart = nxt.group != first.group or nxt.reason is not None
+    run_in = (nxt.n_words >= 2 * first.n_words + 10 and first.n_words <= 15
               and not re.search(r"[.!?]\s", first.text))
     if apart or run_in:
         d.title = first.text.lstrip("#").strip().strip("*_").strip()  # Markdown heading marks
@@ -303,7 +339,8 @@ def _bios_and_bylines(d: _Doc, scores: dict[int, float], low: float) -> None:
     kept = d.kept()
     if not kept:
         return
-    tail = {b.index for b in kept[-3:]}
+    # A bio closes a story: the first kept block is the story's own start, never a bio.
+    tail = {b.index for b in kept[-3:]} - {kept[0].index}
     for b in kept:
         prev = d.blocks[b.index - 1] if b.index > 0 else None
         after_label = prev is not None and prev.reason == "author bio" and cues.line_is("bio_label", prev.text)
@@ -371,6 +408,29 @@ def _promos(d: _Doc) -> None:
             d.mark(b, "promo for another article")
         else:
             b.cuts.extend((s[0], s[1], "promo for another article") for s in hit)
+
+
+# Reasons that judge a line by what it is on its own (metadata and page furniture), as opposed to
+# judging it against the rest of the text.
+_LINE_REASONS = {"read-time/view counter", "date line (metadata)", "page widget"}
+
+
+def _never_empty(d: _Doc) -> None:
+    """Every rule judges a block against the rest of the text; when nothing is left, there was no
+    rest to judge against, and the text itself is the story (a one-sentence wire item, a short
+    notice). Only page furniture stays out, and only when something else remains."""
+    if any(b.reason is None and _kept_words(b) for b in d.blocks):
+        return
+    keep = [b for b in d.blocks if b.reason not in _LINE_REASONS] or d.blocks
+    for b in keep:
+        b.reason = None
+        b.cuts.clear()
+
+
+def _kept_words(b: Block) -> bool:
+    """Something of the block survives its sentence cuts."""
+    cut = sum(e - s for s, e, _ in b.cuts)
+    return cut < (b.end - b.start) - 1
 
 
 # ---- output -------------------------------------------------------------------------------

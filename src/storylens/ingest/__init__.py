@@ -6,13 +6,17 @@ inside container files (JSON Lines, WARC) one record, at a time.
 """
 from __future__ import annotations
 
-import os
+import re
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..model import RawItem, Skip
 from . import feed, html, jsonl, text, warc
-from .source import BadInput, logical_suffix, open_binary
+from .paths import _os_reason, one_line, source_name, walk
+from .quality import not_news
+from .source import BadInput, _stream_error, logical_suffix, open_binary
 
 Reader = Callable[..., Iterator[RawItem | Skip]]
 
@@ -26,16 +30,8 @@ READERS: dict[str, Reader] = {
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if not f.startswith("."):
-                        yield Path(root) / f
-        else:
-            yield p
+    """The files that :func:`read_paths` will open (for sizing a run; reasons are left out)."""
+    return (p for p in walk(paths) if isinstance(p, Path))
 
 
 def sniff(path: Path) -> Reader | None:
@@ -66,22 +62,86 @@ def reader_for(path: Path) -> Reader | None:
     return sniff(path) if path.is_file() else None
 
 
+# Per input file: at most this many record-level reasons are listed one by one; the rest are
+# counted into one summary line.
+MAX_LISTED_SKIPS = 3
+# A container file (JSON Lines, JSON array, feed, WARC) yields at most this many records.
+MAX_RECORDS = 1_000_000
+# A container whose first records are all unusable is not a corpus of articles: stop reading it.
+MAX_LEADING_BAD = 10_000
+
+
 def read_paths(paths: Iterable[str | Path], max_bytes: int = 50 * 1024 * 1024) -> Iterator[RawItem | Skip]:
-    for path in iter_files(paths):
-        if not path.exists():
-            yield Skip(str(path), "no such file or folder")
+    """RawItems for everything readable under ``paths``, and one Skip (a one-line, printable reason)
+    for every path, file or record that is not used."""
+    for entry in walk(paths):
+        if isinstance(entry, Skip):
+            yield entry
             continue
-        try:
-            reader = reader_for(path)
-        except OSError as exc:
-            yield Skip(str(path), f"unreadable: {exc.strerror or exc}")
-            continue
-        if reader is None:
-            yield Skip(str(path), f"unsupported file type {path.suffix or '(no suffix)'}")
-            continue
-        try:
-            yield from reader(path, max_bytes=max_bytes)
-        except BadInput as exc:
-            yield Skip(str(path), str(exc))
-        except Exception as exc:  # a broken file never stops the run
-            yield Skip(str(path), f"unreadable: {type(exc).__name__}: {str(exc)[:200]}")
+        yield from _read_file(entry, max_bytes)
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[RawItem | Skip]:
+    shown = source_name(path)
+    try:
+        with path.open("rb"):
+            pass
+        reader = reader_for(path)
+    except OSError as exc:
+        yield Skip(shown, _os_reason(exc))
+        return
+    if reader is None:
+        yield Skip(shown, f"unsupported file type {path.suffix or '(no suffix)'}")
+        return
+    listed = records = bad = 0
+    unlisted: Counter[str] = Counter()
+    stopped = ""
+    try:
+        for got in reader(path, max_bytes=max_bytes):
+            if isinstance(got, RawItem):
+                got.source_path = shown
+                why = not_news(got.text)
+                if why:
+                    got = Skip(shown, f"{got.record}: {why}" if got.record else why)
+                else:
+                    records += 1
+                    yield got
+            if isinstance(got, Skip):
+                record, reason = _split_record(one_line(got.reason))
+                if record:
+                    records += 1
+                    bad += 1
+                if listed < MAX_LISTED_SKIPS or not record:
+                    listed += 1
+                    yield Skip(shown, f"{record}: {reason}" if record else reason)
+                else:
+                    unlisted[reason] += 1
+            if records >= MAX_RECORDS:
+                stopped = f"record limit: stopped after {records:,} records (at most {MAX_RECORDS:,} per file)"
+                break
+            if bad >= MAX_LEADING_BAD and bad == records:
+                stopped = f"stopped after {bad:,} records, none of them a usable article"
+                break
+    except BadInput as exc:
+        yield Skip(shown, one_line(str(exc)))
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skip(shown, _os_reason(exc) if getattr(exc, "errno", None) else one_line(str(_stream_error(exc))))
+    except Exception as exc:  # a broken file never stops the run; the reason reaches the user
+        yield Skip(shown, one_line(f"unreadable: {type(exc).__name__}: {exc}"))
+    summary = [stopped] if stopped else []
+    if unlisted:
+        n = sum(unlisted.values())
+        kinds = "; ".join(f"{r}: {c:,}" for r, c in unlisted.most_common(3))
+        more = f"; {len(unlisted) - 3} other reasons" if len(unlisted) > 3 else ""
+        summary.append(f"{n:,} more records skipped ({kinds}{more})")
+    if summary:
+        yield Skip(shown, "; ".join(summary))
+
+
+_RECORD = re.compile(r"^((?:line|item|entry|offset) \d+(?: \([^)]*\))?): (.*)$")
+
+
+def _split_record(reason: str) -> tuple[str | None, str]:
+    """"line 7: malformed JSON (...)" → ("line 7", "malformed JSON (...)")."""
+    m = _RECORD.match(reason)
+    return (m.group(1), m.group(2)) if m else (None, reason)

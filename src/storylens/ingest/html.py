@@ -21,7 +21,8 @@ def html_item(source_path: str, html: str, kind: str = "html", url: str | None =
               record: str | None = None) -> RawItem:
     ex = extract_page(html, url=url)
     return RawItem(source_path=source_path, kind=kind, text=ex.text, html=html, url=ex.url or url,
-                   title=ex.title, author=ex.author, published=ex.published, outlet=ex.outlet, record=record)
+                   title=ex.title, author=ex.author, published=ex.published, outlet=ex.outlet, record=record,
+                   extractor=ex.extractor)
 
 
 def read(path: Path, max_bytes: int = 50 * 1024 * 1024) -> Iterator[RawItem | Skip]:

@@ -62,7 +62,17 @@ def item_from_object(obj: Any, source_path: str, record: str) -> RawItem:
         for k, v in dict(url=ex.url, title=ex.title, author=ex.author, published=ex.published, outlet=ex.outlet).items():
             if not meta.get(k):
                 meta[k] = v
-        return RawItem(source_path=source_path, kind="jsonl", text=ex.text, html=html, record=record, **meta)
+        return RawItem(source_path=source_path, kind="jsonl", text=ex.text, html=html, record=record,
+                       extractor=ex.extractor, **meta)
+    for keys in (_TEXT, _HTML):
+        k = next((k for k in keys if obj.get(k) not in (None, "", [])), None)
+        if k is not None and not isinstance(obj[k], str):
+            v = obj[k]
+            kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+                type(v), type(v).__name__)
+            raise BadInput(f"{record}: the {k!r} field is {kind}, not text")
+    if any(isinstance(obj.get(k), str) for k in (*_TEXT, *_HTML)):
+        raise BadInput(f"{record}: the text field is blank")
     raise BadInput(f"{record}: no text or html field")
 
 
@@ -94,7 +104,7 @@ def _read_json(path: Path, max_bytes: int) -> Iterator[RawItem | Skip]:
         if "\n" in stripped and stripped.startswith("{"):
             yield from _read_lines(path, max_bytes)
             return
-        raise BadInput(f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
+        raise BadInput(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     if isinstance(data, dict):
         items = next((data[k] for k in ("articles", "items", "data", "results") if isinstance(data.get(k), list)), [data])
     elif isinstance(data, list):

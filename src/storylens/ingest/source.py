@@ -41,6 +41,22 @@ def open_binary(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
+def _stream_error(exc: Exception) -> BadInput:
+    """A read error as a true reason: a cut-off gzip stream is "truncated", a permission problem is
+    not "corrupt data"."""
+    if isinstance(exc, PermissionError):
+        return BadInput("permission denied")
+    if isinstance(exc, EOFError):
+        return BadInput("truncated gzip data: the file ends before the end of the compressed stream")
+    if isinstance(exc, gzip.BadGzipFile):
+        return BadInput(f"not gzip data although the name or first bytes say so: {exc}")
+    if isinstance(exc, zlib.error):
+        return BadInput(f"corrupt gzip data: {exc}")
+    if isinstance(exc, OSError):
+        return BadInput(f"unreadable: {exc.strerror or exc}")
+    return BadInput(f"unreadable: {type(exc).__name__}: {exc}")
+
+
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The whole (decompressed) content, refusing files larger than ``max_bytes``."""
     size = path.stat().st_size
@@ -50,30 +66,68 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         with open_binary(path) as fh:
             data = fh.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:
-        raise BadInput(f"corrupt gzip data: {exc}") from None
+        raise _stream_error(exc) from None
     if len(data) > max_bytes:
         raise BadInput(f"too large: over the {_mb(max_bytes)} limit once decompressed")
     return data
 
 
-def iter_lines(path: Path, max_line_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) for each line, streaming; ``None`` for a line over the size limit."""
+# A streamed file (JSON Lines) may hold this many times the per-file limit once decompressed.
+STREAM_FACTOR = 20
+
+
+def iter_lines(path: Path, max_line_bytes: int,
+               max_total_bytes: int | None = None) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each non-blank line, streaming; ``None`` for a line over the size limit.
+
+    Reads in blocks, so that a file of millions of empty lines costs one scan, not one Python step
+    per line. Stops with BadInput once more than ``max_total_bytes`` (default: STREAM_FACTOR × the
+    line limit) have been decompressed.
+    """
+    limit = max_total_bytes if max_total_bytes is not None else STREAM_FACTOR * max_line_bytes
+    total = 0
+    n = 0                 # lines finished so far
+    carry = b""           # the unfinished last line of the previous block
+    oversized = False     # the current line is over the limit and is being drained
     try:
         with open_binary(path) as fh:
-            n = 0
             while True:
-                line = fh.readline(max_line_bytes + 1)
-                if not line:
-                    return
-                n += 1
-                if len(line) > max_line_bytes and not line.endswith(b"\n"):
-                    while line and not line.endswith(b"\n"):  # drain the rest of the oversized line
-                        line = fh.readline(_CHUNK)
-                    yield n, None
+                block = fh.read(1 << 20)
+                if not block:
+                    break
+                total += len(block)
+                if total > limit:
+                    raise BadInput(f"too large: stopped at line {n + 1:,}, over the {_mb(limit)} limit "
+                                   "of decompressed data per file")
+                if not carry and not oversized and not block.strip():
+                    n += block.count(b"\n")  # blank lines only
                     continue
-                yield n, line
+                lines = block.split(b"\n")
+                for i, part in enumerate(lines[:-1]):
+                    n += 1
+                    if oversized:
+                        oversized = False
+                        carry = b""
+                        yield n, None
+                        continue
+                    line = carry + part if i == 0 else part
+                    if i == 0:
+                        carry = b""
+                    if len(line) > max_line_bytes:
+                        yield n, None
+                    elif line.strip():
+                        yield n, line
+                tail = lines[-1]
+                if not oversized:
+                    carry = carry + tail if len(lines) == 1 else tail
+                    if len(carry) > max_line_bytes:
+                        oversized, carry = True, b""
+            if oversized:
+                yield n + 1, None
+            elif carry.strip():
+                yield n + 1, carry
     except (OSError, EOFError, zlib.error) as exc:
-        raise BadInput(f"corrupt gzip data: {exc}") from None
+        raise _stream_error(exc) from None
 
 
 def _mb(n: int) -> str:
