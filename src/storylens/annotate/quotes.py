@@ -17,12 +17,12 @@ source and its ccomp/xcomp as the content. Speakers are resolved to local entity
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..model import Document, Quote
 from .quote_lexicon import Lexicon, lexicon
-from .quote_marks import MarkSpan, find_mark_spans
+from .quote_marks import MarkSpan, Ranges, find_mark_spans
 from .quote_speaker import (
     DEMONSTRATIVE, FIRST_SECOND, RELATIVE, EntityIndex, SpeakerSpan, resolve_speaker, speaker_phrase,
 )
@@ -77,14 +77,14 @@ def extract_quotes(doc: Document) -> None:
     index = EntityIndex(doc.entities, sdoc)
     marks = find_mark_spans(text)
     blocks = _block_quotes(text, sdoc, index) + _transcript(text, index)
-    block_ranges = [(b.start, b.end) for b in blocks]
+    block_ranges = Ranges((b.start, b.end) for b in blocks)
     # A block quote or transcript line owns the marks inside it (and a stray mark at its start).
-    marks = [m for m in marks if not any(m.open < b and m.close > a for a, b in block_ranges)]
-    mark_ranges = [(m.open, m.close) for m in marks]
-    attributions = _attributions(sdoc, lex, mark_ranges)
+    marks = [m for m in marks if not block_ranges.overlaps(m.open, m.close)]
+    mark_ranges = Ranges((m.open, m.close) for m in marks)
+    attributions = _attributions(sdoc, text, lex, mark_ranges)
     found: list[_Found] = list(blocks)
     found += _classify_marks(text, sdoc, marks, attributions, lex, index)
-    found += _indirect(attributions, marks, lex)
+    found += _indirect(text, attributions, marks, lex)
     _inherit_speakers(text, found)
 
     quotes: list[Quote] = []
@@ -111,18 +111,14 @@ def extract_quotes(doc: Document) -> None:
 
 # ---- attributions from the parse ------------------------------------------------------------
 
-def _inside(pos: int, ranges) -> bool:
-    return any(a <= pos < b for a, b in ranges)
-
-
-def _subject(tok, depth: int = 0):
+def _subject(tok, text: str, depth: int = 0):
     """The speaker token of a cue: its subject, the agent of a passive, or the subject it
     shares with the verb it hangs from ("…, saying that", "and added that")."""
     for c in tok.children:
         if c.dep_ in _SUBJECT_DEPS:
             if c.lower_ in RELATIVE and tok.dep_ == "relcl":
                 return tok.head
-            if "\n" in tok.doc.text[c.idx:tok.idx]:
+            if "\n" in text[c.idx:tok.idx]:
                 break         # a headline glued to the sentence by the parser
             return c
         if c.dep_ == "agent":
@@ -133,7 +129,7 @@ def _subject(tok, depth: int = 0):
     # sits right before the verb and its auxiliaries.
     i = min([c.i for c in tok.lefts if c.dep_ in ("aux", "auxpass", "advmod", "neg")] + [tok.i]) - 1
     if i >= 0 and tok.doc[i].pos_ in ("PROPN", "NOUN", "PRON") and (
-            tok.doc[i].dep_ in ("conj", "appos") or "\n" in tok.doc.text[tok.doc[i].head.idx:tok.idx]):
+            tok.doc[i].dep_ in ("conj", "appos") or "\n" in text[tok.doc[i].head.idx:tok.idx]):
         return tok.doc[i]
     if depth < 3 and tok.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl") and tok.head is not tok:
         head = tok.head
@@ -142,7 +138,7 @@ def _subject(tok, depth: int = 0):
             head = head.head
             depth += 1
         if head.pos_ in ("VERB", "AUX"):
-            return _subject(head, depth + 1)
+            return _subject(head, text, depth + 1)
     return None
 
 
@@ -185,7 +181,7 @@ def _outside(sent, skip) -> tuple[int, int] | None:
     return None
 
 
-def _fit(content, tok, text: str, mark_ranges):
+def _fit(content, tok, text: str, mark_ranges: Ranges):
     """Keep reported content inside the cue's paragraph and never cut a quotation in two."""
     if content is None:
         return None
@@ -194,12 +190,14 @@ def _fit(content, tok, text: str, mark_ranges):
     le = text.find("\n", tok.idx)
     le = len(text) if le < 0 else le
     s, e = max(s, ls), min(e, le)
-    for a, b in mark_ranges:
+    # Quotations do not run over a paragraph break, so only those starting in it can matter.
+    near = mark_ranges.within(ls, le + 1)
+    for a, b in near:
         if a < s < b:
             s = a
         if a < e < b:
             e = b
-    for a, b in mark_ranges:
+    for a, b in near:
         # “…”—diplomatic language for …: after a quotation, a dash opens the author's own gloss.
         if s < b < e and text[b:b + 2].lstrip()[:1] in ("—", "–"):
             e = b
@@ -220,11 +218,10 @@ def _animate(subj, lex: Lexicon) -> bool:
     return any(w in (lex.anonymous_heads | lex.person_roles | lex.institution_heads) for w in (lemma, low))
 
 
-def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
+def _attributions(sdoc, text: str, lex: Lexicon, mark_ranges: Ranges) -> list[Attribution]:
     out: list[Attribution] = []
-    text = sdoc.text
     for tok in sdoc:
-        if _inside(tok.idx, mark_ranges):
+        if mark_ranges.contains(tok.idx):
             continue          # speech reported inside a quotation belongs to that quotation
         low = tok.lower_
         if low == "according" and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].lower_ == "to":
@@ -243,7 +240,7 @@ def _attributions(sdoc, lex: Lexicon, mark_ranges) -> list[Attribution]:
         belief = not speech and lemma in lex.belief_verbs
         if not (speech or belief):
             continue
-        subj = _subject(tok)
+        subj = _subject(tok, text)
         # With two clausal complements the reported one follows the verb; the other is a lead-in.
         ccomps = [c for c in tok.children if c.dep_ == "ccomp"]
         comp = next((c for c in ccomps if c.i > tok.i), ccomps[0] if ccomps else None)
@@ -309,23 +306,49 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+def _last_char(text: str, lo: int, pos: int) -> int:
+    """Offset of the last non-space character in text[lo:pos], or -1: a backward scan that
+    stops at the first such character, never a copy of the whole prefix."""
+    i = pos - 1
+    while i >= lo and text[i].isspace():
+        i -= 1
+    return i if i >= lo else -1
+
+
+# Enough text before a quotation to judge how it is set off from the sentence around it.
+_LEAD_WINDOW = 200
+
+
+class _Cues:
+    """Attributions with a speaker in text order, searchable by the offset of their cue."""
+
+    def __init__(self, attributions: list[Attribution]):
+        self.items = sorted((a for a in attributions if a.speaker is not None), key=lambda a: a.cue.idx)
+        self.idx = [a.cue.idx for a in self.items]
+
+    def between(self, lo: int, hi: int) -> list[Attribution]:
+        return self.items[bisect_left(self.idx, lo):bisect_left(self.idx, hi)]
+
+
 def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[Attribution],
                     lex: Lexicon, index: EntityIndex) -> list[_Found]:
     out: list[_Found] = []
-    ranges = [(m.open, m.close) for m in marks]
+    cues = _Cues(attributions)
+    by_token = {a.cue.i: a for a in attributions}
     for k, m in enumerate(marks):
         span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
         toks = [t for t in span] if span is not None else []
         words = [t for t in toks if not t.is_punct and not t.is_space]
         has_verb = any(t.pos_ in ("VERB", "AUX") for t in toks)
         line_start, line_end = _line_bounds(text, m.open)
-        before = text[line_start:m.open].rstrip()
+        last = _last_char(text, line_start, m.open)
+        before = text[max(line_start, last + 1 - _LEAD_WINDOW):last + 1] if last >= 0 else ""
         s_start, s_end = _sent_bounds(sdoc, m.open, m.close)
         closing_punct = text[m.start:m.close].rstrip("”»\"’' ").endswith(tuple(",.!?…"))
         # Judged on the characters, not on the parser's sentences, which often break at quotation marks.
         own_sentence = before == "" or re.search(r"[.!?…][”\"’')]*$", before) is not None
-        governing = _governing(m, toks, attributions)
-        adjacent = _adjacent(m, k, marks, ranges, attributions, s_start, s_end)
+        governing = _governing(m, toks, by_token)
+        adjacent = _adjacent(text, m, k, marks, cues, s_start, s_end)
         # Set off from the sentence around it: it opens the sentence, follows a colon or comma
         # ("he said, “…”"), or ends in a comma with the attribution right after ("“…,” he said").
         tail_cue = adjacent is not None and m.close <= adjacent.cue.idx <= m.close + 40 and \
@@ -349,12 +372,13 @@ def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[A
                 and "\n" not in text[out[-1].mark.close:m.open] and m.open - out[-1].mark.close <= 80 and words:
             kind = "direct"       # the short second part of a split quotation: “…,” she said. “The Donald.”
         attr = governing or adjacent if kind != "scare" else None
-        trailing = _TRAILING_SOURCE.match(text[m.close:line_end]) if k + 1 >= len(marks) or \
-            marks[k + 1].open > line_end else None
+        trailing = _TRAILING_SOURCE.match(text[m.close:line_end]) if (k + 1 >= len(marks) or
+                                                                     marks[k + 1].open > line_end) \
+            and line_end - m.close <= _LEAD_WINDOW else None
         if trailing and clause_like:
             kind, attr = "direct", None
         if kind == "direct" and attr is None and not trailing:
-            attr = _colon_intro(text, sdoc, m, attributions)
+            attr = _colon_intro(text, sdoc, m, cues)
         end = m.end
         if kind != "direct":
             # A quoted fragment does not own the sentence's full stop.
@@ -372,34 +396,41 @@ def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[A
     return out
 
 
-def _governing(m: MarkSpan, toks, attributions: list[Attribution]) -> Attribution | None:
+def _governing(m: MarkSpan, toks, by_token: dict[int, Attribution]) -> Attribution | None:
     """An attribution whose cue is an ancestor of the quoted words (or whose content holds them)."""
+    if not toks:
+        return None
+    lo, hi = toks[0].i, toks[-1].i
+    found: set[int] = set()
+    for t in toks:
+        for anc in t.ancestors:
+            if anc.i in found:
+                break         # the rest of this chain was walked from an earlier token
+            found.add(anc.i)
     best = None
-    for a in attributions:
-        if m.open <= a.cue.idx < m.close:
+    for i in sorted(found):
+        a = by_token.get(i)
+        if a is None or m.open <= a.cue.idx < m.close:
             continue
-        if toks and any(a.cue in t.ancestors for t in toks):
-            d = min(abs(a.cue.i - t.i) for t in toks)
-            if best is None or d < best[0]:
-                best = (d, a)
+        d = 0 if lo <= i <= hi else min(abs(i - lo), abs(i - hi))
+        if best is None or d < best[0]:
+            best = (d, a)
     return best[1] if best else None
 
 
-def _adjacent(m: MarkSpan, k: int, marks, ranges, attributions, s_start: int, s_end: int) -> Attribution | None:
+def _adjacent(text: str, m: MarkSpan, k: int, marks, cues: _Cues, s_start: int, s_end: int) -> Attribution | None:
     """The attribution beside a quotation, in order of preference: a short clause right after it
     ("“…,” he said"; "“…?” Clinton said." even where the parser starts a new sentence), the clause
     between it and the quotation before it in the same paragraph ("“…,” she said. “…”"), then any
     cue after it and before it in its sentence, with no other quotation in between."""
-    text = attributions[0].cue.doc.text if attributions else ""
     prev_close = marks[k - 1].close if k > 0 else -1
     next_open = marks[k + 1].open if k + 1 < len(marks) else 10 ** 12
     line_start = text.rfind("\n", 0, m.open) + 1
     line_end = text.find("\n", m.close)
     line_end = len(text) if line_end < 0 else line_end
-    cands = [a for a in attributions if a.speaker is not None and not _inside(a.cue.idx, ranges)]
 
     def pick(lo: int, hi: int, nearest_to: int, extra=lambda a: True):
-        got = [a for a in cands if lo <= a.cue.idx < hi and extra(a)]
+        got = [a for a in cues.between(lo, hi) if extra(a)]
         return min(got, key=lambda a: abs(a.cue.idx - nearest_to)) if got else None
 
     # "“…,” Brent Bozell III, founder of the Media Research Center, tells …": the speaker's
@@ -409,8 +440,8 @@ def _adjacent(m: MarkSpan, k: int, marks, ranges, attributions, s_start: int, s_
                  and (a.cue.idx <= m.close + 40 or m.close <= a.speaker.start <= m.close + 40))
     if tight is not None:
         return tight
-    lead = text[line_start:m.open].rstrip()
-    if lead.endswith((",", ":")):
+    last = _last_char(text, line_start, m.open)
+    if last >= 0 and text[last] in ",:":
         # he said, “…” / Trump boasted: “…”
         tight_head = pick(max(m.open - 60, prev_close, line_start), m.open, m.open)
         if tight_head is not None:
@@ -425,21 +456,18 @@ def _adjacent(m: MarkSpan, k: int, marks, ranges, attributions, s_start: int, s_
     return pick(max(s_start, prev_close, line_start), m.open, m.open)
 
 
-def _colon_intro(text: str, sdoc, m: MarkSpan, attributions) -> Attribution | None:
+def _colon_intro(text: str, sdoc, m: MarkSpan, cues: _Cues) -> Attribution | None:
     """A quotation after a colon: at the end of the paragraph before ("Cruz continued:"), or
     earlier in its own sentence ("… rolling out a new message: “It's about me.”")."""
     line_start, _ = _line_bounds(text, m.open)
-    if text[line_start:m.open].strip():
-        if not text[line_start:m.open].rstrip().endswith(":"):
-            return None
-        prev = text[:m.open].rstrip()
-    else:
-        prev = text[:line_start].rstrip()
-    if not prev.endswith(":"):
+    last = _last_char(text, line_start, m.open)
+    if last < 0:
+        last = _last_char(text, 0, line_start)
+    if last < 0 or text[last] != ":":
         return None
-    p_end = len(prev)
+    p_end = last + 1
     s_start, _ = _sent_bounds(sdoc, p_end - 1, p_end)
-    cands = [a for a in attributions if s_start <= a.cue.idx < p_end and a.speaker is not None]
+    cands = cues.between(s_start, p_end)
     if cands:
         return cands[-1]
     # No cue verb: the subject of the introducing sentence speaks ("Her answer:" has none).
@@ -506,11 +534,9 @@ def _transcript(text: str, index: EntityIndex) -> list[_Found]:
         ent = _line_source(index, text, m.start(1), m.end(1))
         if ent is None:
             # The transcript names the surname; the article names the person in full elsewhere.
-            key = name.lower().split()[-1]
-            for _s, _e, e, _m in index.items:
-                if e.type == "PERSON" and e.name.lower().split()[-1:] == [key]:
-                    ent = e.id
-                    break
+            key = name.split()[-1]
+            e = index.named(key) or index.named(key.title())
+            ent = e.id if e is not None and e.type == "PERSON" else None
         out.append(_Found("direct", a, b, speaker_text=name, speaker_span=(m.start(1), m.end(1)),
                           speaker_entity=ent, cue=":"))
     return out
@@ -523,24 +549,30 @@ def _names_source(mention, text: str) -> bool:
 
 # ---- indirect speech ------------------------------------------------------------------------
 
-def _indirect(attributions: list[Attribution], marks: list[MarkSpan], lex: Lexicon) -> list[_Found]:
+def _indirect(text: str, attributions: list[Attribution], marks: list[MarkSpan], lex: Lexicon) -> list[_Found]:
     out: list[_Found] = []
+    opens = [m.open for m in marks]
     for a in attributions:
         if a.content is None or a.speaker is None or a.author:
             continue
         s, e = a.content
         if e - s < 8:
             continue
-        quoted = sum(max(0, min(e, m.close) - max(s, m.open)) for m in marks)
-        text = a.cue.doc.text
-        outside = "".join(ch if not any(m.open <= s + i < m.close for m in marks) else " "
-                          for i, ch in enumerate(text[s:e]))
+        # Quotations do not overlap one another: those touching [s, e) start inside it, or
+        # the one just before it runs into it.
+        near = marks[max(0, bisect_left(opens, s) - 1):bisect_left(opens, e)]
+        quoted = sum(max(0, min(e, m.close) - max(s, m.open)) for m in near)
+        chars = list(text[s:e])
+        for m in near:
+            for i in range(max(s, m.open), min(e, m.close)):
+                chars[i - s] = " "
+        outside = "".join(chars)
         own_words = [w for w in re.findall(r"\w+", outside) if w.lower() not in _COMPLEMENTIZERS]
         if quoted >= 0.5 * (e - s) and len(own_words) < 3:
             continue          # the complement is a direct quotation; that quote carries this attribution
         if a.used and quoted > 0:
             continue
-        if any(m.open == s and re.match(r"\s*[—–;]", a.cue.doc.text[m.close:m.close + 3]) for m in marks):
+        if any(m.open == s and re.match(r"\s*[—–;]", text[m.close:m.close + 3]) for m in near):
             continue          # a misparse that glues a quoted word to the author's next clause
         out.append(_Found("indirect", s, e, attribution=a))
     return out
