@@ -149,12 +149,13 @@ def _sentence_start(sdoc, pos: int, back: int) -> int:
     return sent.start_char
 
 
-def _salient(index: EntityIndex, pos: int, types: tuple[str, ...]) -> Entity | None:
+def _salient(index: EntityIndex, pos: int, types: tuple[str, ...], exclude_from: int | None = None) -> Entity | None:
     """Nearest preceding entity of a type, preferring one that was a subject in this or the
-    previous two sentences (the usual antecedent of a pronoun speaker)."""
+    previous two sentences (the usual antecedent of a pronoun speaker). Mentions from
+    `exclude_from` on are passed over (a clause that cannot hold the antecedent)."""
     nearest = None
     window = _sentence_start(index.sdoc, pos, 2) if index.sdoc is not None else None
-    for x in index.preceding(pos, types):
+    for x in index.preceding(exclude_from if exclude_from is not None else pos, types):
         if nearest is None:
             nearest = x[2]
             if window is None:
@@ -200,7 +201,8 @@ def is_anonymous(head, lex: Lexicon) -> bool:
     return False
 
 
-def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str) -> Entity | None:
+def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str,
+                    exclude_from: int | None = None) -> Entity | None:
     head = sp.head
     low = head.lower_
     # 1. A mention on the head word (names, and pronouns/descriptions the entity stage linked).
@@ -216,7 +218,7 @@ def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str
         return index.named(head.text, before=sp.start)
     # 2. Pronouns.
     if low in PERSONAL:
-        return _salient(index, sp.start, ("PERSON",))
+        return _salient(index, sp.start, ("PERSON",), exclude_from)
     if low in GROUP:
         return _salient(index, sp.start, GROUP_TYPES)
     if low in FIRST_SECOND or low in DEMONSTRATIVE or head.pos_ == "PRON":

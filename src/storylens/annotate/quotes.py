@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 from ..model import Document, Quote
 from .quote_lexicon import Lexicon, lexicon
+from .quote_model import HEAD, cue_candidate, cue_features, load_models, mark_features, role_candidates, role_features
 from .quote_marks import MarkSpan, Ranges, find_mark_spans
 from .quote_speaker import (
-    DEMONSTRATIVE, FIRST_SECOND, RELATIVE, EntityIndex, SpeakerSpan, resolve_speaker, speaker_phrase,
+    DEMONSTRATIVE, FIRST_SECOND, PERSONAL, RELATIVE, EntityIndex, SpeakerSpan, resolve_speaker, speaker_phrase,
 )
 
 # An attribution line under a block quote: a dash, then a short name or description.
@@ -63,10 +64,24 @@ class _Found:
     cue: str | None = None
     mark: MarkSpan | None = None
     inherit: bool = False          # a direct quote that may take its speaker from the quote before it
+    info: dict | None = None       # what the rule pass saw around a quotation (features for the model)
+    speakers: list | None = None   # further sources of a coordinated subject ("Putin and Lavrov said")
 
 
-def extract_quotes(doc: Document) -> None:
-    """Fill doc.quotes with every direct, partial, indirect and scare quote in the article."""
+@dataclass
+class RulePass:
+    text: str
+    sdoc: object
+    lex: Lexicon
+    index: EntityIndex
+    marks: list[MarkSpan]
+    mark_ranges: Ranges
+    attributions: list[Attribution]
+    found: list[_Found]
+
+
+def rule_pass(doc: Document) -> RulePass:
+    """Quotations, block quotes, transcript lines and reported speech found by the rules."""
     text = doc.article.text
     sdoc = doc._spacy
     if sdoc is None:
@@ -85,19 +100,38 @@ def extract_quotes(doc: Document) -> None:
     found: list[_Found] = list(blocks)
     found += _classify_marks(text, sdoc, marks, attributions, lex, index)
     found += _indirect(text, attributions, marks, lex)
+    return RulePass(text, sdoc, lex, index, marks, mark_ranges, attributions, found)
+
+
+def extract_quotes(doc: Document) -> None:
+    """Fill doc.quotes with every direct, partial, indirect and scare quote in the article, and
+    with belief and intention attributions."""
+    rp = rule_pass(doc)
+    text, sdoc, lex, index, found = rp.text, rp.sdoc, rp.lex, rp.index, rp.found
+    models = load_models()
+    if models:
+        found = apply_models(rp, models)
     _inherit_speakers(text, found)
 
     quotes: list[Quote] = []
     sent_starts = [s.start for s in doc.sentences]
     for f in sorted(found, key=lambda f: (f.start, f.end)):
         speaker_text, sp_range, entity = f.speaker_text, f.speaker_span, f.speaker_entity
+        entities = [entity] if entity else []
         if f.attribution is not None and f.attribution.speaker is not None and speaker_text is None:
             sp = f.attribution.speaker
             speaker_text, sp_range = sp.text, (sp.start, sp.end)
-            ent = resolve_speaker(sp, index, lex, text)
+            ent = resolve_speaker(sp, index, lex, text, exclude_from=_host_clause_start(f.attribution))
             entity = ent.id if ent else None
+            entities = [entity] if entity else []
+            extra = _coordinated(sp, index, lex, text, rp.mark_ranges)
+            if extra:
+                last = extra[-1][0]
+                sp_range = (sp.start, max(sp.end, last.end))
+                speaker_text = text[sp_range[0]:sp_range[1]]
+                entities += [e.id for _s, e in extra if e is not None and e.id not in entities]
         if f.kind == "scare":
-            speaker_text, sp_range, entity = None, None, None
+            speaker_text, sp_range, entity, entities = None, None, None, []
         quotes.append(Quote(
             id=f"{doc.article.id}:Q{len(quotes) + 1}", article_id=doc.article.id,
             text=text[f.start:f.end], kind=f.kind, start=f.start, end=f.end,
@@ -105,8 +139,133 @@ def extract_quotes(doc: Document) -> None:
             speaker_start=sp_range[0] if sp_range else None, speaker_end=sp_range[1] if sp_range else None,
             cue=f.cue or (f.attribution.cue_text if f.attribution else None),
             sentence=_sentence_text(doc, sent_starts, f.start, f.end),
+            speaker_entity=entity, speaker_entities=list(entities), speakers=list(entities),
         ))
     doc.quotes = quotes
+
+
+def _coordinated(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str, mark_ranges):
+    """The further sources of a coordinated subject: "Putin and Lavrov said" gives Lavrov too."""
+    out = []
+    stack = [c for c in sp.head.children if c.dep_ == "conj"]
+    while stack and len(out) < 6:
+        c = stack.pop(0)
+        if c.pos_ in ("PROPN", "NOUN", "PRON") and c.idx >= sp.end and "\n" not in text[sp.end:c.idx]:
+            other = speaker_phrase(c, mark_ranges)
+            out.append((other, resolve_speaker(other, index, lex, text)))
+            stack += [g for g in c.children if g.dep_ == "conj"]
+    return out
+
+
+def _host_clause_start(a: Attribution) -> int | None:
+    """For a pronoun in a parenthetical cue ("Vasko, she noted, is …") the offset from which
+    names cannot be its antecedent: the clause the cue interrupts."""
+    cue = a.cue
+    if a.speaker is None or cue.dep_ != "parataxis" or a.speaker.head.lower_ not in PERSONAL:
+        return None
+    return cue.sent.start_char
+
+
+# ---- the trained models ---------------------------------------------------------------------
+
+def apply_models(rp: RulePass, models: dict) -> list[_Found]:
+    """The trained models on top of the rules: quotations that are no attribution (titles,
+    scare quotes, phrases nobody said) lose their speaker; cues the rules do not know
+    ("called for", "wants to", "criticized") add attributions with the source and content
+    the role model picks among the cue's dependents."""
+    text, sdoc = rp.text, rp.sdoc
+    th = models.get("thresholds", {})
+    mark_model, cue_model, role_model = models.get("mark"), models.get("cue"), models.get("role")
+    out: list[_Found] = []
+    for f in rp.found:
+        if mark_model is not None and f.mark is not None and f.info is not None and f.kind in ("direct", "partial"):
+            span = sdoc.char_span(f.mark.start, f.mark.end, alignment_mode="expand")
+            p = mark_model.proba(mark_features(text, list(span) if span is not None else [], f.kind, f.info))
+            if p.get("1", 1.0) < th.get(f"mark_{f.kind}", th.get("mark", 0.5)):
+                f.kind, f.attribution, f.inherit = "scare", None, False
+                f.speaker_text = f.speaker_span = f.speaker_entity = None
+        out.append(f)
+    if cue_model is None or role_model is None:
+        return out
+    lemmas = models.get("cue_lemmas", frozenset())
+    probs: dict[int, float] = {}
+
+    def cue_p(tok) -> float:
+        if tok.i not in probs:
+            probs[tok.i] = cue_model.proba(cue_features(tok, rp.mark_ranges.contains(tok.idx))).get("1", 0.0)
+        return probs[tok.i]
+
+    veto = th.get("veto", 0.0)
+    if veto > 0:
+        out = [f for f in out if f.kind != "indirect" or f.attribution is None
+               or f.attribution.cue.lemma_.lower() == "according" or cue_p(f.attribution.cue) >= veto]
+    used = {f.attribution.cue.i for f in out if f.attribution is not None and f.kind != "scare"}
+    taken = Ranges((f.start, f.end) for f in out if f.kind != "scare")
+    added: list[_Found] = []
+    for tok in sdoc:
+        if tok.i in used or not cue_candidate(tok) or tok.lemma_.lower() not in lemmas:
+            continue
+        if rp.mark_ranges.contains(tok.idx):
+            continue          # speech reported inside a quotation belongs to that quotation
+        if cue_p(tok) < th.get("cue", 0.5):
+            continue
+        a = _model_attribution(tok, rp, role_model)
+        if a is None:
+            continue
+        s, e = a.content
+        if taken.overlaps(s, e) and _covered(taken, s, e):
+            continue
+        added.append(_Found(_kind_of(tok, rp.lex), s, e, attribution=a))
+    return out + added
+
+
+def _covered(taken: Ranges, s: int, e: int) -> bool:
+    """Whether half of [s, e) already lies in a found quote."""
+    covered = 0
+    for a, b in taken.within(max(0, s - 5000), e):
+        covered += max(0, min(b, e) - max(a, s))
+    return covered >= 0.5 * (e - s)
+
+
+def _kind_of(cue, lex: Lexicon) -> str:
+    lemma = cue.lemma_.lower()
+    if lemma in lex.cue_verbs or lemma == "according":
+        return "indirect"
+    if lemma in lex.belief_verbs:
+        return "belief"
+    if lemma in lex.intention_verbs:
+        return "intention"
+    return "indirect"
+
+
+def _model_attribution(tok, rp: RulePass, role_model) -> Attribution | None:
+    quoted = rp.mark_ranges.contains(tok.idx)
+    parts, source = [], None
+    for c in role_candidates(tok):
+        pr = role_model.proba(role_features(tok, c, quoted))
+        role = max(pr, key=pr.get)
+        if role == "content":
+            rng = _outside(tok.sent, list(tok.subtree)) if c is HEAD else _subtree_range(c)
+            if rng is not None:
+                parts.append(rng)
+        elif role == "source" and c is not HEAD and (source is None or pr["source"] > source[0]):
+            source = (pr["source"], c)
+    if not parts:
+        return None
+    content = _fit((min(a for a, _ in parts), max(b for _, b in parts)), tok, rp.text, rp.mark_ranges)
+    if content is None or content[1] - content[0] < 2:
+        return None
+    subj = source[1] if source is not None else _subject(tok, rp.text)
+    if subj is not None and subj.pos_ == "ADP":
+        # "according to X": the source is the preposition's object.
+        subj = next((g for g in subj.children if g.dep_ == "pobj"), None)
+    if subj is not None and subj.lower_ in DEMONSTRATIVE:
+        subj = None
+    speaker = speaker_phrase(subj, rp.mark_ranges) if subj is not None else None
+    lemma = tok.lemma_.lower()
+    return Attribution(tok, "according to" if lemma == "according" else _cue_text(tok), speaker, content,
+                       belief=lemma in rp.lex.belief_verbs,
+                       author=subj is not None and subj.lower_ in FIRST_SECOND)
 
 
 # ---- attributions from the parse ------------------------------------------------------------
@@ -385,6 +544,17 @@ def _classify_marks(text: str, sdoc, marks: list[MarkSpan], attributions: list[A
             while end > m.start + 1 and text[end - 1] in ".,;:":
                 end -= 1
         f = _Found(kind, m.start, end, attribution=attr, mark=m)
+        nxt = sdoc.char_span(m.close, min(len(text), m.close + 30), alignment_mode="expand")
+        prv = sdoc.char_span(max(0, m.open - 30), m.open, alignment_mode="expand")
+        prev_words = [t for t in prv if not t.is_space and t.idx + len(t.text) <= m.open] if prv is not None else []
+        next_words = [t for t in nxt if not t.is_space and t.idx >= m.close] if nxt is not None else []
+        f.info = {"single": m.single, "unclosed": m.unclosed, "own_sentence": own_sentence, "set_off": set_off,
+                  "closing_punct": closing_punct, "trailing": bool(trailing), "start": m.start, "close": m.close,
+                  "gov": governing.cue.lemma_.lower() if governing is not None else None,
+                  "adj": adjacent.cue.lemma_.lower() if adjacent is not None else None,
+                  "attr": attr is not None, "before_char": before[-1:],
+                  "prev_word": prev_words[-1].lower_ if prev_words else None,
+                  "next_word": next_words[0].lower_ if next_words else None}
         if trailing and kind == "direct":
             a, b = m.close + trailing.start(1), m.close + trailing.end(1)
             f.speaker_text, f.speaker_span, f.cue = text[a:b], (a, b), "―"
@@ -574,7 +744,7 @@ def _indirect(text: str, attributions: list[Attribution], marks: list[MarkSpan],
             continue
         if any(m.open == s and re.match(r"\s*[—–;]", text[m.close:m.close + 3]) for m in near):
             continue          # a misparse that glues a quoted word to the author's next clause
-        out.append(_Found("indirect", s, e, attribution=a))
+        out.append(_Found(_kind_of(a.cue, lex), s, e, attribution=a))
     return out
 
 

@@ -11,7 +11,7 @@ from .common import emit, read_rows
 
 COLUMNS = ["id", "kind", "speaker", "speaker_name", "speaker_text", "text", "article_id", "start", "end", "cue"]
 TABLE_COLUMNS = ["id", "kind", "speaker_name", "speaker_text", "cue", "text"]
-KINDS = ("direct", "partial", "indirect", "scare")
+KINDS = ("direct", "partial", "indirect", "belief", "intention", "scare")
 
 
 def quote_rows(store, speaker: str | None = None, kind: str | None = None) -> list[dict]:
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
     def quotes(
         db: Path = typer.Option(..., "--db", help="SQLite database written by `storylens analyze`."),
         speaker: Optional[str] = typer.Option(None, "--speaker", help="Actor name, alias or speaker text (substring, any case)."),
-        kind: Optional[str] = typer.Option(None, "--kind", help="direct, partial, indirect or scare."),
+        kind: Optional[str] = typer.Option(None, "--kind", help="direct, partial, indirect, belief, intention or scare."),
         fmt: str = typer.Option("table", "--format", help="table, json or csv."),
     ):
         """List quotes with their speakers and their place in the article."""

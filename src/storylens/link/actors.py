@@ -229,6 +229,7 @@ def link_actors(documents: Sequence[Document], config: Config | None = None) -> 
         local = {e.id: e.actor_id for e in doc.entities}
         for q in doc.quotes:
             q.speaker = local.get(q.speaker, q.speaker) if q.speaker else None
+            q.speakers = [local.get(s, s) for s in q.speakers]
         for v in doc.events:
             v.source = local.get(v.source, v.source) if v.source else None
             v.target = local.get(v.target, v.target) if v.target else None
