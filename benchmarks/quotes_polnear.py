@@ -1,9 +1,13 @@
-"""Quote extraction on PolNeAR (political news attribution relations, brat standoff).
+"""Quote extraction on PolNeAR (political news attribution relations, brat standoff), through the CLI.
 
-    .venv/bin/python benchmarks/quotes_polnear.py --data ../shared/data/polnear/data/dev [--limit N]
+    .venv/bin/python benchmarks/quotes_polnear.py --data ../shared/data/polnear/data/dev [--half tune|score] [--limit N]
 
---data takes a split folder (with text/ and attributions/), or the corpus root together with
---split. Every relation of the first annotator (by file name) of each article is gold.
+The article texts are written to files, `storylens analyze` runs on them, and the quotes are
+read back from analysis.json (cleaned-text offsets are mapped back to the raw files). --data
+takes a split folder (with text/ and attributions/), or the corpus root together with --split.
+Every relation of the first annotator (by file name) of each article is gold. Articles fall in
+a tune or a score half by the sha1 of their file name (`dev_half`); the trained attribution
+model's thresholds are chosen on the tune half only; figures are printed for both halves.
 
 Scoring:
 - content: a predicted quote (direct, partial or indirect; scare quotes are not attributions)
@@ -11,7 +15,10 @@ Scoring:
   one); gold and predictions are paired one-to-one, best overlap first. A partial quote that
   lies inside a predicted indirect quote is the same attribution and is not counted twice;
   consecutive parts of a direct quotation carried by one attribution ("“…,” he said, “…”", and
-  the paragraphs that go on with it) count as one, as PolNeAR annotates them.
+  the paragraphs that go on with it) count as one relation made of those fragments (the words
+  between them not included), as PolNeAR annotates them.
+- named-source accuracy: among content matches whose gold source names someone (a capitalised
+  word that is no pronoun or determiner), the share whose source matches as below.
 - content+source: a content match whose predicted source span (speaker_text, or any mention of
   the entity the speaker resolved to) overlaps the gold source span; a gold relation with no
   source matches a prediction with no speaker.
@@ -55,7 +62,7 @@ class Rel:
 
 @dataclass
 class Pred:
-    content: tuple[int, int]
+    content: list[tuple[int, int]] | tuple[int, int]   # fragments: the parts of one split quotation
     sources: list[tuple[int, int]] = field(default_factory=list)
     cls: str = "indirect"
     has_speaker: bool = False
@@ -127,9 +134,11 @@ def match(gold: list[Rel], preds: list[Pred]) -> list[tuple[int, int]]:
     for gi, g in enumerate(gold):
         gl = _len(g.content)
         for pi, p in enumerate(preds):
-            inter = _inter(g.content, *p.content)
-            if inter and inter >= 0.5 * max(gl, p.content[1] - p.content[0]):
-                cands.append((inter / max(gl, p.content[1] - p.content[0]), gi, pi))
+            frags = p.content if isinstance(p.content, list) else [p.content]
+            inter = sum(_inter(g.content, a, b) for a, b in frags)
+            pl = _len(frags)
+            if inter and inter >= 0.5 * max(gl, pl):
+                cands.append((inter / max(gl, pl), gi, pi))
     cands.sort(reverse=True)
     used_g, used_p, pairs = set(), set(), []
     for _s, gi, pi in cands:
@@ -208,21 +217,24 @@ def _offset_map(clean: str, raw: str):
     return to_raw
 
 
-def storylens_cli(texts: dict[str, str], workdir: Path) -> tuple[dict[str, list[Pred]], dict[str, list[dict]], float]:
+def storylens_cli(texts: dict[str, str], workdir: Path, reuse: bool = False
+                  ) -> tuple[dict[str, list[Pred]], dict[str, list[dict]], float]:
     """Run `storylens analyze` on the texts written as files; predictions from analysis.json."""
     inp, out = workdir / "in", workdir / "out"
-    inp.mkdir(parents=True, exist_ok=True)
-    for name, t in texts.items():
-        (inp / f"{name}.txt").write_text(t, encoding="utf-8")
-    exe = Path(sys.executable).parent / "storylens"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from storylens.cli import main; main()"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    t0 = time.perf_counter()
-    res = subprocess.run(cmd + ["analyze", str(inp), "--out", str(out), "--no-report", "--no-progress"],
-                         env=env, capture_output=True, text=True)
-    dt = time.perf_counter() - t0
-    if res.returncode not in (0, 3):
-        raise SystemExit(f"storylens analyze failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    dt = 0.0
+    if not (reuse and (out / "analysis.json").exists()):
+        inp.mkdir(parents=True, exist_ok=True)
+        for name, t in texts.items():
+            (inp / f"{name}.txt").write_text(t, encoding="utf-8")
+        exe = Path(sys.executable).parent / "storylens"
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from storylens.cli import main; main()"]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+        t0 = time.perf_counter()
+        res = subprocess.run(cmd + ["analyze", str(inp), "--out", str(out), "--no-report", "--no-progress"],
+                             env=env, capture_output=True, text=True)
+        dt = time.perf_counter() - t0
+        if res.returncode not in (0, 3):
+            raise SystemExit(f"storylens analyze failed ({res.returncode}):\n{res.stderr[-3000:]}")
     an = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     by_id = {}
     for a in an["articles"]:
@@ -254,7 +266,7 @@ def storylens_cli(texts: dict[str, str], workdir: Path) -> tuple[dict[str, list[
                     and (sp, q.get("cue")) == ((last.get("speaker_start"), last.get("speaker_end")), last.get("cue"))
                     and q["start"] - last["end"] <= 300):
                 # The parts of one quotation split by its attribution ("“…,” he said, “…”") are one relation.
-                preds[name][-1].content = (preds[name][-1].content[0], to_raw(q["end"]))
+                preds[name][-1].content.append((to_raw(q["start"]), to_raw(q["end"])))
                 last = q
                 continue
             last = q
@@ -264,7 +276,7 @@ def storylens_cli(texts: dict[str, str], workdir: Path) -> tuple[dict[str, list[
             for key in [q.get("speaker")] + list(q.get("speakers") or []):
                 for a, b in mentions.get((key, aid), []) if key else []:
                     sources.append((to_raw(a), to_raw(b)))
-            preds[name].append(Pred((to_raw(q["start"]), to_raw(q["end"])), sources,
+            preds[name].append(Pred([(to_raw(q["start"]), to_raw(q["end"]))], sources,
                                     "direct" if q["kind"] == "direct" else "indirect",
                                     q.get("speaker_text") is not None))
     return preds, quotes, dt
@@ -339,6 +351,7 @@ def main(argv=None) -> int:
     ap.add_argument("--half", choices=("tune", "score", "all"), default="all",
                     help="only the tune or score half of the fixed sha1 split (default: run all, report each half)")
     ap.add_argument("--workdir", type=Path, default=None, help="where to write the input files and the output")
+    ap.add_argument("--reuse", action="store_true", help="score WORKDIR/out/analysis.json again without running analyze")
     ap.add_argument("--textacy-python", default=None, help="python of a venv with textacy (default: look for one)")
     ap.add_argument("--no-textacy", action="store_true")
     ap.add_argument("--spacy-model", default=None)
@@ -366,7 +379,7 @@ def main(argv=None) -> int:
           f"{sum(len(g) for g in golds.values())} gold attributions")
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="storylens-quotes-"))
-    preds, _quotes, dt = storylens_cli(texts, workdir)
+    preds, _quotes, dt = storylens_cli(texts, workdir, args.reuse)
     halves = {"all": list(texts)}
     if args.half == "all":
         halves = {"tune": [n for n in texts if dev_half(n) == "tune"],

@@ -1,18 +1,24 @@
 """Quotes and their speakers.
 
-Four kinds of reported speech come out of one article:
+Kinds of reported speech and attribution that come out of one article:
 
 - ``direct``: words inside quotation marks that stand as an utterance (set off from the
   attribution by a comma or colon, or standing alone), and block quotes with an attribution
   line after them ("– Ukrainian President …");
 - ``partial``: a quoted fragment woven into reported speech and governed by a cue verb;
-- ``indirect``: the clausal complement of a speech or belief verb ("Ushakov clarified that …"),
-  or the clause an "according to X" phrase attaches to;
-- ``scare``: quoted words that nobody in the sentence is reported as saying; no speaker.
+- ``indirect``: the content of a speech or attribution cue ("Ushakov clarified that …",
+  "called for a moratorium", "according to X");
+- ``belief`` / ``intention``: the same with a verb of belief ("believes that …") or of
+  intention ("wants to …"), kept apart from speech so that users can filter them;
+- ``scare``: quoted words that nobody in the sentence is reported as saying (titles, scare
+  quotes); no speaker.
 
-Attributions come from the dependency parse: a cue verb from the lexicon, its subject as the
-source and its ccomp/xcomp as the content. Speakers are resolved to local entity ids by
-:mod:`quote_speaker`.
+The rules find quotations, block quotes, transcript lines and the attributions the parse
+gives a cue verb from the lexicon (its subject the source, its ccomp/xcomp the content). The
+trained models of :mod:`quote_model` then judge each quotation (attribution or not) and add
+attributions with cues the rules do not know, with the source and content the role model picks.
+Speakers are resolved to local entity ids by :mod:`quote_speaker`; a coordinated subject gives
+every speaker. Each step is linear in article length.
 """
 from __future__ import annotations
 
@@ -240,14 +246,21 @@ def _kind_of(cue, lex: Lexicon) -> str:
 
 def _model_attribution(tok, rp: RulePass, role_model) -> Attribution | None:
     quoted = rp.mark_ranges.contains(tok.idx)
-    parts, source = [], None
+    parts, source, prep = [], None, None
     for c in role_candidates(tok):
         pr = role_model.proba(role_features(tok, c, quoted))
         role = max(pr, key=pr.get)
         if role == "content":
-            rng = _outside(tok.sent, list(tok.subtree)) if c is HEAD else _subtree_range(c)
+            if c is HEAD:
+                rng = _outside(tok.sent, list(tok.subtree))
+            elif c.dep_ == "prep" and len(list(c.subtree)) > 1:
+                rng = _char_range(list(c.subtree)[1:])      # "called for <content>"
+            else:
+                rng = _subtree_range(c)
             if rng is not None:
                 parts.append(rng)
+            if c is not HEAD and c.dep_ == "prep" and c.i == tok.i + 1:
+                prep = c.text         # "called for", "pushed for": the preposition belongs to the cue
         elif role == "source" and c is not HEAD and (source is None or pr["source"] > source[0]):
             source = (pr["source"], c)
     if not parts:
@@ -263,7 +276,8 @@ def _model_attribution(tok, rp: RulePass, role_model) -> Attribution | None:
         subj = None
     speaker = speaker_phrase(subj, rp.mark_ranges) if subj is not None else None
     lemma = tok.lemma_.lower()
-    return Attribution(tok, "according to" if lemma == "according" else _cue_text(tok), speaker, content,
+    cue_text = "according to" if lemma == "according" else _cue_text(tok) + (f" {prep}" if prep else "")
+    return Attribution(tok, cue_text, speaker, content,
                        belief=lemma in rp.lex.belief_verbs,
                        author=subj is not None and subj.lower_ in FIRST_SECOND)
 
