@@ -45,6 +45,8 @@ _SUBJECT_DEPS = ("nsubj",)
 # Verbs whose infinitival complement is the content ("urged Congress to act").
 _XCOMP_CUES = {"urge", "promise", "pledge", "vow", "threaten", "call", "ask", "demand", "warn", "propose"}
 _COMPLEMENTIZERS = {"that", "whether", "if"}
+# The fewest words an attribution found by the trained model must report.
+MIN_MODEL_WORDS = 3
 
 
 @dataclass
@@ -266,8 +268,8 @@ def _model_attribution(tok, rp: RulePass, role_model) -> Attribution | None:
     if not parts:
         return None
     content = _fit((min(a for a, _ in parts), max(b for _, b in parts)), tok, rp.text, rp.mark_ranges)
-    if content is None or content[1] - content[0] < 2:
-        return None
+    if content is None or len(re.findall(r"\w+", rp.text[content[0]:content[1]])) < MIN_MODEL_WORDS:
+        return None           # "issued a statement", "denied it": no reported content a reader can use
     subj = source[1] if source is not None else _subject(tok, rp.text)
     if subj is not None and subj.pos_ == "ADP":
         # "according to X": the source is the preposition's object.
