@@ -218,8 +218,8 @@ def apply_models(rp: RulePass, models: dict) -> list[_Found]:
         if cue_p(tok) < th.get("cue", 0.5):
             continue
         a = _model_attribution(tok, rp, role_model)
-        if a is None:
-            continue
+        if a is None or a.author:
+            continue          # the writer's own view ("I believe …") is no attribution to report
         s, e = a.content
         if taken.overlaps(s, e) and _covered(taken, s, e):
             continue
@@ -270,6 +270,8 @@ def _model_attribution(tok, rp: RulePass, role_model) -> Attribution | None:
     content = _fit((min(a for a, _ in parts), max(b for _, b in parts)), tok, rp.text, rp.mark_ranges)
     if content is None or len(re.findall(r"\w+", rp.text[content[0]:content[1]])) < MIN_MODEL_WORDS:
         return None           # "issued a statement", "denied it": no reported content a reader can use
+    if content[0] <= tok.idx < content[1]:
+        return None           # a content that holds its own cue ("Trump seemed hopeful") reports nothing
     subj = source[1] if source is not None else _subject(tok, rp.text)
     if subj is not None and subj.pos_ == "ADP":
         # "according to X": the source is the preposition's object.
