@@ -340,3 +340,23 @@ def test_belief_is_its_own_kind(nlp):
     q = _one(doc, "belief")
     assert q.text == "the ceasefire will not hold through the winter"
     assert not [x for x in doc.quotes if x.kind == "indirect"]
+
+
+def test_trained_model_adds_non_speech_attributions(nlp):
+    text = ("Senator Maria Olsen called for a moratorium on new drilling permits. "
+            "Donald Trump wants to end the war in Ukraine quickly.")
+    doc = _doc(nlp, text, [("Maria Olsen", "PERSON"), ("Donald Trump", "PERSON")])
+    q = _one(doc, "indirect")
+    assert q.text == "a moratorium on new drilling permits" and q.cue == "called for"
+    assert q.speaker == "t1:E0"
+    w = _one(doc, "intention")
+    assert "end the war in Ukraine quickly" in w.text and w.speaker == "t1:E1" and w.cue == "wants"
+
+
+def test_without_the_model_only_speech_verbs_make_attributions(nlp, monkeypatch):
+    from storylens.annotate import quotes
+
+    monkeypatch.setattr(quotes, "load_models", lambda: None)
+    text = "Senator Maria Olsen called for a moratorium on new drilling permits."
+    doc = _doc(nlp, text, [("Maria Olsen", "PERSON")])
+    assert [q for q in doc.quotes if q.kind != "scare"] == []
