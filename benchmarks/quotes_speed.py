@@ -61,6 +61,8 @@ def main(argv=None) -> int:
     nlp = load_nlp(Config().spacy_model)
     sizes = [int(x) for x in args.sizes.split(",")]
     nlp.max_length = max(nlp.max_length, max(sizes) + 1)
+    # Load the lexicons and the trained models once, outside the timings.
+    extract_quotes(document("“We are ready,” she said.", nlp))
     rows = []
     for n in sizes:
         t0 = time.perf_counter()
