@@ -1,9 +1,13 @@
-"""Quote extraction on PolNeAR (political news attribution relations, brat standoff).
+"""Quote extraction on PolNeAR (political news attribution relations, brat standoff), through the CLI.
 
-    .venv/bin/python benchmarks/quotes_polnear.py --data ../shared/data/polnear/data/dev [--limit N]
+    .venv/bin/python benchmarks/quotes_polnear.py --data ../shared/data/polnear/data/dev [--half tune|score] [--limit N]
 
---data takes a split folder (with text/ and attributions/), or the corpus root together with
---split. Every relation of the first annotator (by file name) of each article is gold.
+The article texts are written to files, `storylens analyze` runs on them, and the quotes are
+read back from analysis.json (cleaned-text offsets are mapped back to the raw files). --data
+takes a split folder (with text/ and attributions/), or the corpus root together with --split.
+Every relation of the first annotator (by file name) of each article is gold. Articles fall in
+a tune or a score half by the sha1 of their file name (`dev_half`); the trained attribution
+model's thresholds are chosen on the tune half only; figures are printed for both halves.
 
 Scoring:
 - content: a predicted quote (direct, partial or indirect; scare quotes are not attributions)
@@ -11,7 +15,10 @@ Scoring:
   one); gold and predictions are paired one-to-one, best overlap first. A partial quote that
   lies inside a predicted indirect quote is the same attribution and is not counted twice;
   consecutive parts of a direct quotation carried by one attribution ("“…,” he said, “…”", and
-  the paragraphs that go on with it) count as one, as PolNeAR annotates them.
+  the paragraphs that go on with it) count as one relation made of those fragments (the words
+  between them not included), as PolNeAR annotates them.
+- named-source accuracy: among content matches whose gold source names someone (a capitalised
+  word that is no pronoun or determiner), the share whose source matches as below.
 - content+source: a content match whose predicted source span (speaker_text, or any mention of
   the entity the speaker resolved to) overlaps the gold source span; a gold relation with no
   source matches a prediction with no speaker.
@@ -24,10 +31,14 @@ Scoring:
 from __future__ import annotations
 
 import argparse
+import bisect
+import difflib
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,12 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storylens.annotate.entities import extract_entities  # noqa: E402
-from storylens.annotate.nlp import load_nlp, parse  # noqa: E402
 from storylens.annotate.quote_marks import find_mark_spans  # noqa: E402
-from storylens.annotate.quotes import extract_quotes  # noqa: E402
 from storylens.config import Config  # noqa: E402
-from storylens.model import Article, Entity, Mention  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear" / "data"
 TEXTACY_CANDIDATES = [ROOT / "benchmarks" / ".venv-textacy" / "bin" / "python", Path("/tmp/textacy-venv/bin/python")]
@@ -55,7 +62,7 @@ class Rel:
 
 @dataclass
 class Pred:
-    content: tuple[int, int]
+    content: list[tuple[int, int]] | tuple[int, int]   # fragments: the parts of one split quotation
     sources: list[tuple[int, int]] = field(default_factory=list)
     cls: str = "indirect"
     has_speaker: bool = False
@@ -127,9 +134,11 @@ def match(gold: list[Rel], preds: list[Pred]) -> list[tuple[int, int]]:
     for gi, g in enumerate(gold):
         gl = _len(g.content)
         for pi, p in enumerate(preds):
-            inter = _inter(g.content, *p.content)
-            if inter and inter >= 0.5 * max(gl, p.content[1] - p.content[0]):
-                cands.append((inter / max(gl, p.content[1] - p.content[0]), gi, pi))
+            frags = p.content if isinstance(p.content, list) else [p.content]
+            inter = sum(_inter(g.content, a, b) for a, b in frags)
+            pl = _len(frags)
+            if inter and inter >= 0.5 * max(gl, pl):
+                cands.append((inter / max(gl, pl), gi, pi))
     cands.sort(reverse=True)
     used_g, used_p, pairs = set(), set(), []
     for _s, gi, pi in cands:
@@ -155,6 +164,16 @@ class Tally:
         return p, r, f
 
 
+_NOT_NAMES = {"he", "she", "they", "it", "i", "we", "you", "the", "a", "an", "his", "her", "their", "its", "this",
+              "that", "these", "those", "our", "my", "some", "many", "one", "two", "both", "several", "most", "all"}
+
+
+def _named(text: str, spans) -> bool:
+    """A gold source naming a person or organisation: a capitalised word that is no pronoun or determiner."""
+    words = [w for a, b in spans for w in text[a:b].split()]
+    return any(w[:1].isupper() and w.lower().strip(".,’'s") not in _NOT_NAMES for w in words)
+
+
 def score(docs: list[tuple[str, list[Rel], list[Pred]]], tally: Tally) -> None:
     for _text, gold, preds in docs:
         pairs = match(gold, preds)
@@ -167,6 +186,9 @@ def score(docs: list[tuple[str, list[Rel], list[Pred]]], tally: Tally) -> None:
         for gi, pi in pairs:
             g, p = gold[gi], preds[pi]
             src_ok = (not g.source and not p.has_speaker) or (bool(g.source) and _touch(p.sources, g.source))
+            if _named(_text, g.source):
+                tally.add("named:n")
+                tally.add("named:ok", int(src_ok))
             for key, ok in (("content", True), ("source", src_ok)):
                 if not ok:
                     continue
@@ -176,55 +198,88 @@ def score(docs: list[tuple[str, list[Rel], list[Pred]]], tally: Tally) -> None:
                 tally.add(f"{key}:tp_pred:all")
 
 
-ENTITY_FAILURES = []
+def dev_half(name: str) -> str:
+    """The fixed split: 'tune' or 'score' by the sha1 of the article's file name (as in
+    scripts/train_attribution.py, which chooses its thresholds on the tune half)."""
+    return "tune" if int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "score"
 
 
-def _plain_entities(doc) -> None:
-    """One entity per distinct NER name: the fallback when the entities stage fails on a text."""
-    by_name: dict[str, Entity] = {}
-    for ent in doc._spacy.ents:
-        if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
-            e = by_name.setdefault(ent.text, Entity(id=f"{doc.article.id}:E{len(by_name)}", name=ent.text, type=ent.label_))
-            e.mentions.append(Mention(doc.article.id, ent.start_char, ent.end_char, ent.text))
-    doc.entities = list(by_name.values())
+def _offset_map(clean: str, raw: str):
+    """Map offsets in the cleaned text back to the raw file (cleaning may change whitespace)."""
+    sm = difflib.SequenceMatcher(None, clean, raw, autojunk=False)
+    blocks = sm.get_matching_blocks()
+    starts = [b.a for b in blocks]
+
+    def to_raw(pos: int) -> int:
+        i = max(0, bisect.bisect_right(starts, pos) - 1)
+        b = blocks[i]
+        return b.b + min(pos - b.a, b.size)
+    return to_raw
 
 
-def storylens_preds(texts: dict[str, str], config: Config) -> dict[str, list[Pred]]:
-    nlp = load_nlp(config.spacy_model)
-    arts = [Article(id=name, source_path=name, text=t) for name, t in texts.items()]
-    out = {}
-    for doc in parse(arts, nlp, batch_size=16):
-        try:
-            extract_entities(doc)
-        except Exception as exc:
-            ENTITY_FAILURES.append(f"{doc.article.id}: {type(exc).__name__}: {exc}")
-            _plain_entities(doc)
-        extract_quotes(doc)
-        ents = {e.id: e for e in doc.entities}
-        qs = [q for q in doc.quotes if q.kind != "scare"]
-        indirect = [(q.start, q.end) for q in qs if q.kind == "indirect"]
-        preds = []
+def storylens_cli(texts: dict[str, str], workdir: Path, reuse: bool = False
+                  ) -> tuple[dict[str, list[Pred]], dict[str, list[dict]], float]:
+    """Run `storylens analyze` on the texts written as files; predictions from analysis.json."""
+    inp, out = workdir / "in", workdir / "out"
+    dt = 0.0
+    if not (reuse and (out / "analysis.json").exists()):
+        inp.mkdir(parents=True, exist_ok=True)
+        for name, t in texts.items():
+            (inp / f"{name}.txt").write_text(t, encoding="utf-8")
+        exe = Path(sys.executable).parent / "storylens"
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from storylens.cli import main; main()"]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+        t0 = time.perf_counter()
+        res = subprocess.run(cmd + ["analyze", str(inp), "--out", str(out), "--no-report", "--no-progress"],
+                             env=env, capture_output=True, text=True)
+        dt = time.perf_counter() - t0
+        if res.returncode not in (0, 3):
+            raise SystemExit(f"storylens analyze failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    an = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    by_id = {}
+    for a in an["articles"]:
+        by_id[a["id"]] = (Path(a["source_path"]).stem, a["text"])
+    mentions: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for ac in an["actors"]:
+        for m in ac["mentions"]:
+            mentions.setdefault((ac["id"], m["article_id"]), []).append((m["start"], m["end"]))
+    maps = {aid: _offset_map(t, texts[name]) for aid, (name, t) in by_id.items() if name in texts}
+    preds: dict[str, list[Pred]] = {name: [] for name in texts}
+    quotes: dict[str, list[dict]] = {name: [] for name in texts}
+    raw_by_article: dict[str, list[dict]] = {}
+    for q in an["quotes"]:
+        raw_by_article.setdefault(q["article_id"], []).append(q)
+    for aid, qs in raw_by_article.items():
+        if aid not in maps:
+            continue
+        name, to_raw = by_id[aid][0], maps[aid]
+        qs = sorted(qs, key=lambda q: (q["start"], q["end"]))
+        quotes[name] = qs
+        keep = [q for q in qs if q["kind"] != "scare"]
+        indirect = [(q["start"], q["end"]) for q in keep if q["kind"] != "direct" and q["kind"] != "partial"]
         last = None
-        for q in qs:
-            if q.kind == "partial" and any(a <= q.start and q.end <= b for a, b in indirect):
+        for q in keep:
+            if q["kind"] == "partial" and any(a <= q["start"] and q["end"] <= b for a, b in indirect):
                 continue
-            if (last is not None and q.kind == "direct" and last.kind == "direct" and q.speaker_start is not None
-                    and (q.speaker_start, q.speaker_end, q.cue) == (last.speaker_start, last.speaker_end, last.cue)
-                    and q.start - last.end <= 300):
+            sp = (q.get("speaker_start"), q.get("speaker_end"))
+            if (last is not None and q["kind"] == "direct" and last["kind"] == "direct" and sp[0] is not None
+                    and (sp, q.get("cue")) == ((last.get("speaker_start"), last.get("speaker_end")), last.get("cue"))
+                    and q["start"] - last["end"] <= 300):
                 # The parts of one quotation split by its attribution ("“…,” he said, “…”") are one relation.
-                preds[-1].content = (preds[-1].content[0], q.end)
+                preds[name][-1].content.append((to_raw(q["start"]), to_raw(q["end"])))
                 last = q
                 continue
             last = q
             sources = []
-            if q.speaker_start is not None:
-                sources.append((q.speaker_start, q.speaker_end))
-            if q.speaker in ents:
-                sources += [(m.start, m.end) for m in ents[q.speaker].mentions]
-            preds.append(Pred((q.start, q.end), sources, "direct" if q.kind == "direct" else "indirect",
-                              q.speaker_text is not None))
-        out[doc.article.id] = preds
-    return out
+            if sp[0] is not None:
+                sources.append((to_raw(sp[0]), to_raw(sp[1])))
+            for key in [q.get("speaker")] + list(q.get("speakers") or []):
+                for a, b in mentions.get((key, aid), []) if key else []:
+                    sources.append((to_raw(a), to_raw(b)))
+            preds[name].append(Pred([(to_raw(q["start"]), to_raw(q["end"]))], sources,
+                                    "direct" if q["kind"] == "direct" else "indirect",
+                                    q.get("speaker_text") is not None))
+    return preds, quotes, dt
 
 
 TEXTACY_SCRIPT = r"""
@@ -280,11 +335,23 @@ def report(name: str, tally: Tally) -> list[str]:
     return rows
 
 
+def summary(tally: Tally) -> str:
+    dp, dr, df = tally.prf("content:tp_pred:direct", "pred:direct", "content:tp_gold:direct", "gold:direct")
+    ap_, ar, af = tally.prf("content:tp_pred:all", "pred:all", "content:tp_gold:all", "gold:all")
+    named = tally.c.get("named:ok", 0) / max(1, tally.c.get("named:n", 0))
+    return (f"  direct P/R/F1 {dp:.3f} / {dr:.3f} / {df:.3f}   all attributions P/R {ap_:.3f} / {ar:.3f}   "
+            f"named-source accuracy {named:.3f} ({tally.c.get('named:n', 0)} matched named sources)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="a PolNeAR split folder, or the corpus root with --split")
     ap.add_argument("--split", default="dev")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--half", choices=("tune", "score", "all"), default="all",
+                    help="only the tune or score half of the fixed sha1 split (default: run all, report each half)")
+    ap.add_argument("--workdir", type=Path, default=None, help="where to write the input files and the output")
+    ap.add_argument("--reuse", action="store_true", help="score WORKDIR/out/analysis.json again without running analyze")
     ap.add_argument("--textacy-python", default=None, help="python of a venv with textacy (default: look for one)")
     ap.add_argument("--no-textacy", action="store_true")
     ap.add_argument("--spacy-model", default=None)
@@ -297,7 +364,7 @@ def main(argv=None) -> int:
     texts, golds = {}, {}
     for txt in sorted((d / "text").glob("*.txt")):
         anns = sorted((d / "attributions").glob(txt.stem + "_*.ann"))
-        if not anns:
+        if not anns or args.half != "all" and dev_half(txt.stem) != args.half:
             continue
         text = txt.read_text(encoding="utf-8")
         gold = read_gold(anns[0])
@@ -311,15 +378,19 @@ def main(argv=None) -> int:
     print(f"PolNeAR {d} : {len(texts)} articles, {n_words} words, "
           f"{sum(len(g) for g in golds.values())} gold attributions")
 
-    t0 = time.perf_counter()
-    preds = storylens_preds(texts, config)
-    dt = time.perf_counter() - t0
-    tally = Tally()
-    score([(texts[n], golds[n], preds[n]) for n in texts], tally)
-    print("\n".join(report(f"storylens ({dt:.1f} s, {n_words / dt:.0f} words/s incl. parsing)", tally)))
-    if ENTITY_FAILURES:
-        print(f"  (the entities stage failed on {len(ENTITY_FAILURES)} articles; plain NER entities used there; "
-              f"first: {ENTITY_FAILURES[0]})")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="storylens-quotes-"))
+    preds, _quotes, dt = storylens_cli(texts, workdir, args.reuse)
+    halves = {"all": list(texts)}
+    if args.half == "all":
+        halves = {"tune": [n for n in texts if dev_half(n) == "tune"],
+                  "score": [n for n in texts if dev_half(n) == "score"], "all": list(texts)}
+    for half, names in halves.items():
+        tally = Tally()
+        score([(texts[n], golds[n], preds[n]) for n in names], tally)
+        print()
+        print("\n".join(report(f"storylens analyze, {half} half: {len(names)} articles, "
+                               f"{sum(len(golds[n]) for n in names)} gold ({dt:.1f} s for the whole run)", tally)))
+        print(summary(tally))
 
     if args.no_textacy:
         return 0

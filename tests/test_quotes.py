@@ -292,3 +292,71 @@ def test_group_speaking_through_a_named_example(nlp):
     doc = _doc(nlp, text, [("Oslo", "GPE"), ("Norway", "GPE"), ("Ingrid Dahl", "PERSON")])
     q = _one(doc, "indirect", "ceasefire is fragile")
     assert q.speaker_entity == "t1:E2"
+
+
+# ---- sentences, coordinated and parenthetical sources, kinds ------------------------------------
+
+def test_no_sentence_starts_inside_a_quotation(nlp):
+    from storylens.annotate.nlp import parse
+
+    text = ("Kyiv ignored the summons. “Moscow wants a deal. Talsk answers with press conferences,” Reiss "
+            "said on Friday. The talks were postponed.")
+    doc = next(parse([Article(id="s1", source_path="s1.txt", text=text)], nlp))
+    starts = [s.start for s in doc.sentences]
+    open_, close = text.index("“"), text.index("”")
+    assert not [s for s in starts if open_ < s < close]
+    assert any(s.text.startswith("“Moscow wants a deal.") and "Reiss said" in s.text for s in doc.sentences)
+    assert all(text[s.start:s.end] == s.text for s in doc.sentences)
+
+
+def test_sentence_merge_keeps_boundaries_outside_quotations():
+    from storylens.annotate.sentences import merge_quoted
+
+    text = "One. “Two. Three,” he said. Four."
+    spans = [(0, 4), (5, 10), (11, 27), (28, 33)]
+    assert merge_quoted(spans, text) == [(0, 4), (5, 27), (28, 33)]
+
+
+def test_coordinated_subject_gives_every_speaker(nlp):
+    text = "Vladimir Putin and Sergei Lavrov said that the talks would resume in May."
+    doc = _doc(nlp, text, [("Vladimir Putin", "PERSON"), ("Sergei Lavrov", "PERSON")])
+    q = _one(doc, "indirect")
+    assert q.speaker_entity == "t1:E0"
+    assert q.speaker_entities == ["t1:E0", "t1:E1"]
+    assert q.speaker_text == "Vladimir Putin and Sergei Lavrov"
+
+
+def test_parenthetical_pronoun_is_not_the_interrupted_subject(nlp):
+    text = ("Foreign minister Lena Reiss met reporters on Monday. Mark Vasko, she noted, has no plan "
+            "for the talks.")
+    doc = _doc(nlp, text, [("Lena Reiss", "PERSON"), ("Mark Vasko", "PERSON")])
+    q = _one(doc, "indirect")
+    assert q.speaker_text == "she" and q.speaker_entity == "t1:E0"
+
+
+def test_belief_is_its_own_kind(nlp):
+    text = "Ukrainian officials believe that the ceasefire will not hold through the winter."
+    doc = _doc(nlp, text, [("Ukrainian", "NORP")])
+    q = _one(doc, "belief")
+    assert q.text == "the ceasefire will not hold through the winter"
+    assert not [x for x in doc.quotes if x.kind == "indirect"]
+
+
+def test_trained_model_adds_non_speech_attributions(nlp):
+    text = ("Senator Maria Olsen called for a moratorium on new drilling permits. "
+            "Donald Trump wants to end the war in Ukraine quickly.")
+    doc = _doc(nlp, text, [("Maria Olsen", "PERSON"), ("Donald Trump", "PERSON")])
+    q = _one(doc, "indirect")
+    assert q.text == "a moratorium on new drilling permits" and q.cue == "called for"
+    assert q.speaker_entity == "t1:E0"
+    w = _one(doc, "intention")
+    assert "end the war in Ukraine quickly" in w.text and w.speaker_entity == "t1:E1" and w.cue == "wants"
+
+
+def test_without_the_model_only_speech_verbs_make_attributions(nlp, monkeypatch):
+    from storylens.annotate import quotes
+
+    monkeypatch.setattr(quotes, "load_models", lambda: None)
+    text = "Senator Maria Olsen called for a moratorium on new drilling permits."
+    doc = _doc(nlp, text, [("Maria Olsen", "PERSON")])
+    assert [q for q in doc.quotes if q.kind != "scare"] == []

@@ -160,7 +160,11 @@ class Quote:
     speaker_end: int | None = None
     cue: str | None = None
     sentence: str | None = None
-    speaker_entity: str | None = None   # local entity id ("<article_id>:E<n>"), set by the quote stage
+    speaker_entity: str | None = None  # article-local entity id of the speaker ("<article_id>:E<n>")
+    # Every source of a coordinated subject ("Putin and Lavrov said"), the first being `speaker`:
+    # local entity ids, and the ids the link stage gives them.
+    speaker_entities: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -16,7 +16,7 @@ MENTION_KINDS = ("name", "surname", "title", "metonym", "pronoun", "description"
 
 # Quote kinds: the words themselves in quote marks, a quoted fragment inside reported speech,
 # reported speech without marks, and scare quotes (marks around a term nobody is quoted saying).
-QUOTE_KINDS = ("direct", "partial", "indirect", "scare")
+QUOTE_KINDS = ("direct", "partial", "indirect", "belief", "intention", "scare")
 
 # PLOVER event types (Open Event Data Alliance, PLOVER manual 2021; POLECAT adds REQUEST and ACCUSE).
 PLOVER_TYPES = (

@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-from ..model import Article, Document, Sentence
+from ..model import Article, Document
+from .sentences import quote_aware_sentences
 
 
 @lru_cache(maxsize=4)
@@ -22,5 +23,5 @@ def parse(articles: Iterable[Article], nlp, batch_size: int = 32, n_process: int
 
     for sdoc, article in nlp.pipe(pairs(), as_tuples=True, batch_size=batch_size, n_process=n_process):
         doc = Document(article=article, _spacy=sdoc)
-        doc.sentences = [Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents]
+        doc.sentences = quote_aware_sentences(sdoc)
         yield doc

@@ -25,6 +25,7 @@ class Lexicon:
     person_roles: frozenset[str]
     institution_heads: frozenset[str]
     weak_cues: frozenset[str]
+    intention_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -36,4 +37,5 @@ def lexicon() -> Lexicon:
         person_roles=_read("person_roles.txt"),
         institution_heads=_read("institution_heads.txt"),
         weak_cues=_read("weak_cues.txt"),
+        intention_verbs=_read("intention_verbs.txt"),
     )

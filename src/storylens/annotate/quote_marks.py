@@ -7,6 +7,7 @@ open at the end of a line yields a span to the end of that line, flagged ``unclo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 OPEN_CURLY = "“«„"
@@ -28,6 +29,35 @@ class MarkSpan:
     @property
     def text_range(self) -> tuple[int, int]:
         return self.start, self.end
+
+
+class Ranges:
+    """Half-open character ranges answering "is this offset inside one?" and "does this range
+    overlap one?" in logarithmic time, so that per-token checks stay linear in article length."""
+
+    def __init__(self, ranges):
+        self.items = sorted((a, b) for a, b in ranges if b > a)
+        self.starts = [a for a, _ in self.items]
+        self.max_end = []
+        best = -1
+        for _a, b in self.items:
+            best = max(best, b)
+            self.max_end.append(best)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def contains(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.max_end[i] > pos
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect_left(self.starts, b) - 1
+        return i >= 0 and self.max_end[i] > a
+
+    def within(self, a: int, b: int) -> list[tuple[int, int]]:
+        """Ranges that start inside [a, b)."""
+        return self.items[bisect_left(self.starts, a):bisect_left(self.starts, b)]
 
 
 def _content(text: str, a: int, b: int) -> tuple[int, int]:
@@ -87,8 +117,9 @@ def find_mark_spans(text: str) -> list[MarkSpan]:
             if b - a > 1:
                 spans.append(MarkSpan(base + opened, base + len(line), a, b, unclosed=True))
     # Single marks, only where no double-quoted span already covers them.
+    doubles = Ranges((s.open, s.close) for s in spans)
     for m in _SINGLE.finditer(text):
-        if any(s.open <= m.start() < s.close for s in spans):
+        if doubles.contains(m.start()):
             continue
         if m.group(1).startswith("'") or text[m.end():m.end() + 1] == "'":
             continue
@@ -102,7 +133,8 @@ def find_mark_spans(text: str) -> list[MarkSpan]:
 def _reopens(lines: list[str], n: int) -> bool:
     """An unclosed quotation is real only when the next paragraph opens a quotation again
     (the convention for a quote running over paragraphs); otherwise the mark is a stray."""
-    for nxt in lines[n + 1:]:
+    for j in range(n + 1, len(lines)):
+        nxt = lines[j]
         if nxt.strip():
             return nxt.lstrip()[:1] in OPEN_CURLY + STRAIGHT or nxt.lstrip().startswith("''")
     return False

@@ -8,7 +8,7 @@ anonymous: their text is kept and no entity is given.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..model import Entity, Mention
@@ -27,6 +27,8 @@ TYPE_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 GROUP_TYPES = ("ORG", "GPE", "NORP")
 # Where a role word must sit, before a person's name, to count as that person's title.
 TITLE_WINDOW = 60
+# How many earlier person mentions a role description ("the minister") may reach back over.
+TITLE_REACH = 400
 
 
 @dataclass
@@ -69,6 +71,8 @@ def speaker_phrase(head, quote_ranges: list[tuple[int, int]] = ()) -> SpeakerSpa
 
 
 def _inside(pos: int, ranges) -> bool:
+    if hasattr(ranges, "contains"):
+        return ranges.contains(pos)
     return any(a <= pos < b for a, b in ranges)
 
 
@@ -79,19 +83,42 @@ class EntityIndex:
         self.items: list[tuple[int, int, Entity, Mention]] = sorted(
             ((m.start, m.end, e, m) for e in entities for m in e.mentions), key=lambda x: (x[0], x[1]))
         self.starts = [x[0] for x in self.items]
+        # Mentions are short: a lookup only needs to look back this far for one that covers a range.
+        self.longest = max((x[1] - x[0] for x in self.items), default=0)
         self.sdoc = sdoc
         self.by_id = {e.id: e for e in entities}
+        self.titles: dict[str, tuple[set[str], str]] = {}
+        # Last word of a person's or organisation's name -> its mentions in text order.
+        self.by_last: dict[str, list[tuple[int, Entity]]] = {}
+        for x in self.items:
+            if x[2].type in ("PERSON", "ORG"):
+                last = x[2].name.split()[-1:]
+                if last:
+                    self.by_last.setdefault(last[0], []).append((x[0], x[2]))
 
     def covering(self, start: int, end: int) -> list[tuple[int, int, Entity, Mention]]:
+        lo = bisect_left(self.starts, start - self.longest)
         hi = bisect_right(self.starts, end)
-        return [x for x in self.items[:hi] if x[0] < end and x[1] > start]
+        return [x for x in self.items[lo:hi] if x[0] < end and x[1] > start]
 
     def preceding(self, pos: int, types: tuple[str, ...]):
         """Mentions of the given types that end at or before `pos`, nearest first."""
-        hi = bisect_right(self.starts, pos)
-        for x in reversed(self.items[:hi]):
+        for j in range(bisect_right(self.starts, pos) - 1, -1, -1):
+            x = self.items[j]
             if x[1] <= pos and x[2].type in types:
                 yield x
+
+    def named(self, last: str, before: int | None = None) -> Entity | None:
+        """The person or organisation whose name ends in `last`: the nearest one named before
+        `before`, else the first one in the article."""
+        got = self.by_last.get(last)
+        if not got:
+            return None
+        if before is not None:
+            i = bisect_left(got, before, key=lambda x: x[0]) - 1
+            if i >= 0:
+                return got[i][1]
+        return got[0][1]
 
     def is_subject(self, start: int, end: int) -> bool:
         if self.sdoc is None:
@@ -122,31 +149,40 @@ def _sentence_start(sdoc, pos: int, back: int) -> int:
     return sent.start_char
 
 
-def _salient(index: EntityIndex, pos: int, types: tuple[str, ...]) -> Entity | None:
+def _salient(index: EntityIndex, pos: int, types: tuple[str, ...], exclude_from: int | None = None) -> Entity | None:
     """Nearest preceding entity of a type, preferring one that was a subject in this or the
-    previous two sentences (the usual antecedent of a pronoun speaker)."""
-    cands = list(index.preceding(pos, types))
-    if not cands:
-        return None
-    if index.sdoc is not None:
-        window = _sentence_start(index.sdoc, pos, 2)
-        for x in cands:
-            if x[0] < window:
+    previous two sentences (the usual antecedent of a pronoun speaker). Mentions from
+    `exclude_from` on are passed over (a clause that cannot hold the antecedent)."""
+    nearest = None
+    window = _sentence_start(index.sdoc, pos, 2) if index.sdoc is not None else None
+    for x in index.preceding(exclude_from if exclude_from is not None else pos, types):
+        if nearest is None:
+            nearest = x[2]
+            if window is None:
                 break
-            if index.is_subject(x[0], x[1]):
-                return x[2]
-    return cands[0][2]
+        if x[0] < window:
+            break
+        if index.is_subject(x[0], x[1]):
+            return x[2]
+    return nearest
 
 
 def _titled(index: EntityIndex, text: str, pos: int, role_words: list[str]) -> Entity | None:
     """Nearest preceding person whose name was introduced with one of these role words."""
-    for s, _e, ent, _m in index.preceding(pos, ("PERSON",)):
-        for ms in ent.mentions:
+    seen: set[str] = set()
+    for n, (s, _e, ent, _m) in enumerate(index.preceding(pos, ("PERSON",))):
+        if n >= TITLE_REACH:
+            break
+        if ent.id in seen:
+            continue
+        seen.add(ent.id)
+        titles = index.titles.get(ent.id)
+        if titles is None:
             # The title sits right before the name ("Kremlin aide Yury Ushakov").
-            before = text[max(0, ms.start - TITLE_WINDOW):ms.start].lower().split()[-3:]
-            roles = " ".join(ent.roles).lower()
-            if any(w in before or w in roles for w in role_words):
-                return ent
+            before = {w for ms in ent.mentions for w in text[max(0, ms.start - TITLE_WINDOW):ms.start].lower().split()[-3:]}
+            titles = index.titles[ent.id] = (before, " ".join(ent.roles).lower())
+        if any(w in titles[0] or w in titles[1] for w in role_words):
+            return ent
     return None
 
 
@@ -165,7 +201,8 @@ def is_anonymous(head, lex: Lexicon) -> bool:
     return False
 
 
-def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str) -> Entity | None:
+def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str,
+                    exclude_from: int | None = None) -> Entity | None:
     head = sp.head
     low = head.lower_
     # 1. A mention on the head word (names, and pronouns/descriptions the entity stage linked).
@@ -178,13 +215,10 @@ def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str
         if inside:
             return _best(inside, head)
         # A surname the recogniser missed here but named in full elsewhere ("Vasko" → "Lena Vasko").
-        named = [x for x in index.preceding(sp.start, ("PERSON", "ORG")) if x[2].name.split()[-1:] == [head.text]]
-        named = named or [x for x in index.items if x[2].type in ("PERSON", "ORG")
-                          and x[2].name.split()[-1:] == [head.text]]
-        return named[0][2] if named else None
+        return index.named(head.text, before=sp.start)
     # 2. Pronouns.
     if low in PERSONAL:
-        return _salient(index, sp.start, ("PERSON",))
+        return _salient(index, sp.start, ("PERSON",), exclude_from)
     if low in GROUP:
         return _salient(index, sp.start, GROUP_TYPES)
     if low in FIRST_SECOND or low in DEMONSTRATIVE or head.pos_ == "PRON":

@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
     def quotes(
         db: Path = typer.Option(..., "--db", help="SQLite database written by `storylens analyze`."),
         speaker: Optional[str] = typer.Option(None, "--speaker", help="Actor name, alias or speaker text (substring, any case)."),
-        kind: Optional[str] = typer.Option(None, "--kind", help="direct, partial, indirect or scare."),
+        kind: Optional[str] = typer.Option(None, "--kind", help="direct, partial, indirect, belief, intention or scare."),
         fmt: str = typer.Option("table", "--format", help="table, json or csv."),
     ):
         """List quotes with their speakers and their place in the article."""

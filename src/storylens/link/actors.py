@@ -112,6 +112,7 @@ def resolve_references(documents: Sequence[Document]) -> None:
 
         for q in doc.quotes:
             q.speaker = actor_of(q.speaker_entity, q.speaker)
+            q.speakers = [actor_of(e, None) for e in q.speaker_entities] or q.speakers
         for v in doc.events:
             v.source = actor_of(v.source_entity, v.source)
             v.target = actor_of(v.target_entity, v.target)
