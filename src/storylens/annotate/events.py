@@ -620,6 +620,9 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
             trigger=trigger, location=location, date=date, date_text=date_text,
             reported_by=reported_by if mode in ("reported", "negated", "hypothetical", "intended") and reported_by else None,
             confidence=round(conf, 2),
+            source_entity=source.entity if source else None, target_entity=target.entity if target else None,
+            source_code=source.code if source else None, target_code=target.code if target else None,
+            source_country=source.country if source else None, target_country=target.country if target else None,
         ), source, target, _subordinate(tok, lex.cues["speech"]), c.kind))
     out.sort(key=lambda x: x[0])
     # background clauses yield an event only when the sentence has no main-clause event
