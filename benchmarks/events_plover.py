@@ -63,6 +63,7 @@ def score(texts: list[str], by_text: dict, preds: list, show_errors: bool = Fals
     n_gold = type_ok = src_ok = tgt_ok = exact = extra = 0
     errors = []
     for text, evs in zip(texts, preds):
+        dropped = evs is None
         evs = evs or []
         used = set()
         for g in by_text[text]:
@@ -85,7 +86,7 @@ def score(texts: list[str], by_text: dict, preds: list, show_errors: bool = Fals
             exact += bool(same) and sk and tk
             if show_errors and not (same and sk and tk):
                 errors.append(f"{g['event']:<11} {sorted(gs)}->{sorted(gt)} | got "
-                              + ("DROPPED" if evs is None else "; ".join(
+                              + ("DROPPED by the product before coding" if dropped else "; ".join(
                                   f"{x['type']}/{x['mode']} {x.get('source_code')}->{x.get('target_code')} [{x.get('trigger')}]"
                                   for x in evs)) + f" | {text[:150]}")
         extra += max(0, len(evs) - len(used))

@@ -628,9 +628,6 @@ def _build_event(doc: Document, sent, c: Candidate, index: ActorIndex, lex: Lexi
     ), source, target, _subordinate(tok, lex.cues["speech"]), c.kind)
 
 
-_SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
-
-
 def _excluded_party(z):
     """The party a phrase sets against the one an act is directed at ("to Trump, not Zelensky", "with
     Macron, not with Scholz", "but not with Hezbollah"): the token naming it, or None."""
@@ -649,8 +646,7 @@ def _excluded_party(z):
     return z
 
 
-def _with(x, source: ActorRef | None, target: ActorRef | None, etype: str | None = None, code: str | None = None,
-          derived: bool = True):
+def _with(x, source: ActorRef | None, target: ActorRef | None, etype: str | None = None, code: str | None = None):
     i, e, _, _, sub, kind = x
     ne = replace(e, source=source.entity if source else None, target=target.entity if target else None,
                  source_text=source.text if source else None, target_text=target.text if target else None,
@@ -661,8 +657,7 @@ def _with(x, source: ActorRef | None, target: ActorRef | None, etype: str | None
     if etype:
         ne.type, ne.cameo = etype, code
     # the learned decision judges the act once: a party added by coordination follows its act
-    if derived:
-        ne._base, ne._base_type = e, e.type
+    ne._base, ne._base_type = e, e.type
     return (i, ne, source, target, sub, kind)
 
 
@@ -671,7 +666,7 @@ def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None
     - a party excluded from the act ("will talk only to Trump, not Zelensky") is the target of a refusal
       (the act's negated statement in data/events/intent_types.tsv, REJECT by default);
     - coordinated sources ("Russia and China agreed", "Hungarian and Romanian officials met") each get
-      the event; a mutual act (agree, consult, cooperate) with no other target is directed at the partner."""
+      the event."""
     i, e, source, target, _, kind = x
     tok = sdoc[i]
     out = []
@@ -705,16 +700,9 @@ def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None
                     if code and len(code) == 3 and code != source.code[:3]:
                         others.append(ActorRef(f"{cj.text} {s_tok.text}", cj.idx, s_tok.idx + len(s_tok.text),
                                                None, code + source.code[3:]))
-    if not others:
-        return out
-    parties = [source] + others
-    mutual = target is None and e.type in _SYMMETRIC
-    for n, p in enumerate(parties):
-        if n == 0:
-            if mutual:
-                out.append(("replace", _with(x, p, parties[1], derived=False)))
-            continue
-        out.append(_with(x, p, parties[0] if mutual else target))
+    # each party gets the act; a mutual act with no other target stays without one, as PLOVER codes
+    # "the United States and Jordan agreed" (both sources, no target)
+    out.extend(_with(x, p, target) for p in others)
     return out
 
 
@@ -733,14 +721,8 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
         if x is None:
             continue
         extra = _coordinated(sent.doc, x, index, lex, published)
-        for y in extra:
-            if y[0] == "replace":
-                x = y[1]
-                for z in extra:  # the partners' events follow the re-targeted act
-                    if z[0] != "replace":
-                        z[1]._base = x[1]
         out.append(x)
-        out.extend(y for y in extra if y[0] != "replace")
+        out.extend(extra)
     out.sort(key=lambda x: x[0])
     # background clauses yield an event only when the sentence has no main-clause event
     main = [x for x in out if not x[4]]
@@ -749,7 +731,30 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
     # a noun event repeating the type of a verb event in the same sentence is the same event
     verb_types = {e.type for _, e, _, _, sub, kind in out if kind == "verb"}
     out = [x for x in out if not (x[5] == "noun" and x[1].type in verb_types)]
+    for x in out:
+        x[1]._clause = _clause_text(sent, sent.doc[x[0]], lex)
     return [(e, s, t) for _, e, s, t, _, _ in out]
+
+
+_CLAUSE_SHARE = 0.7  # a clause shorter than this share of its sentence is also judged on its own
+
+
+def _clause_text(sent, tok, lex: Lexicon) -> str | None:
+    """The trigger's own clause (its subtree, with its subject when that stands outside) when it is a
+    clearly smaller part of a long sentence: "It would read like a soap opera: ... he'll only talk to
+    Trump, not Zelensky" is a statement as a whole but a refusal in its clause."""
+    head = tok
+    while head.dep_ in ("xcomp", "dobj", "pobj", "prep", "acomp", "pcomp") and head.head.i != head.i \
+            and head.head.lemma_.lower() not in lex.cues["speech"]:
+        head = head.head
+    idx = {t.i for t in head.subtree}
+    subj = _subject(head, lex) if head.pos_ in ("VERB", "AUX") else None
+    if subj is not None and subj.i not in idx:
+        idx |= {t.i for t in subj.subtree}
+    if len(idx) >= _CLAUSE_SHARE * len(sent):
+        return None
+    doc = sent.doc
+    return " ".join(doc[i].text for i in sorted(idx))
 
 
 def _main_verb(sent, lex: Lexicon):
@@ -778,9 +783,18 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
     probabilities per sentence, computed here in one call when not given."""
     if not per_sentence:
         return
+    clause_probs: dict[int, tuple] = {}
     if probs is None:
-        probs = model.proba([sent.text for sent, _ in per_sentence])
-    P, Q = probs
+        texts = [sent.text for sent, _ in per_sentence]
+        clauses = [(id(x[0]), x[0]._clause) for _, evs in per_sentence for x in evs if getattr(x[0], "_clause", None)]
+        P, Q = model.proba(texts + [c for _, c in clauses])
+        n = len(texts)
+        # an event in a long sentence is judged on its sentence and its own clause together
+        for k, (key, _) in enumerate(clauses):
+            clause_probs[key] = (P[n + k], Q[n + k])
+        P, Q = P[:n], Q[:n]
+    else:
+        P, Q = probs
     prm = model.params
     tcol = {t: i for i, t in enumerate(model.types)}
     lex = None
@@ -790,34 +804,39 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
         return max(opts, key=lambda t: q[tcol[t]]) if opts else None
 
     for k, (sent, evs) in enumerate(per_sentence):
-        p, q = P[k], Q[k]
-        if p[0] >= prm.none_at:
-            evs.clear()
-            continue
-        top = 1 + int(np.argmax(p[1:]))
+        ps, qs = P[k], Q[k]
+        top = 1 + int(np.argmax(ps[1:]))
         kept = []
         for x in evs:
             e = x[0]
+            p, q = ps, qs
+            if id(e) in clause_probs:
+                pc, qc = clause_probs[id(e)]
+                p, q = (ps + pc) / 2, (qs + qc) / 2
             base = getattr(e, "_base", None)
             if base is not None:
-                if any(k[0] is base for k in kept):
+                if any(y[0] is base for y in kept):
                     if e.type == getattr(e, "_base_type", None):
                         e.type, e.cameo = base.type, base.cameo
                     e.confidence = round(0.9 * (base.confidence or 0), 3)
                     kept.append(x)
                 continue
+            if p[0] >= prm.none_at:
+                continue
             cls = cameo_class(e.cameo, e.type)
             if p[cls] < prm.veto:
-                if p[top] < prm.retype_at:
+                top_e = 1 + int(np.argmax(p[1:]))
+                if p[top_e] < prm.retype_at:
                     continue
-                _set_type(e, best_type(q, top))
+                _set_type(e, best_type(q, top_e))
             elif e.type in tcol:
                 bt = best_type(q, cls)
                 if bt and q[tcol[bt]] - q[tcol[e.type]] >= prm.type_margin:
                     _set_type(e, bt)
             e.confidence = round(float(p[cameo_class(e.cameo, e.type)]), 3)
             kept.append(x)
-        if not kept and p[top] >= prm.fallback_at:
+        if not kept and ps[top] >= prm.fallback_at and ps[0] < prm.none_at:
+            p, q = ps, qs
             lex = lex or lexicon()
             verb = _main_verb(sent, lex)
             etype = best_type(q, top)
@@ -855,6 +874,9 @@ def code_events(doc: Document, prior="default", probs=None) -> list[tuple[Event,
     out = [x for _, evs in per_sentence for x in evs]
     for n, (e, _, _) in enumerate(out):
         e.id = f"{doc.article.id}:V{n}"
+        e.__dict__.pop("_base", None)
+        e.__dict__.pop("_base_type", None)
+        e.__dict__.pop("_clause", None)
     return out
 
 
