@@ -14,9 +14,15 @@ Method: CAMEO verb-pattern coding over the spaCy dependency parse.
    intent governors and future auxiliaries (intended), reporting verbs and quotes (reported). An intended
    or modal act is a statement of intent and a refused one a rejection (data/events/intent_types.tsv:
    "will provide aid" -> AGREE, "would boycott" -> THREATEN, "won't meet" -> REJECT); mode keeps the modality.
-6. A small learned sentence-class model (event_model.py, trained on ConfliBERT CAMEO sentences) scores all
-   of a document's candidate sentences in one call and vetoes events on the side (cooperation vs conflict)
-   the sentence clearly is not on.
+6. Coordination: a party excluded from the act ("will talk only to Trump, not Zelensky") is the target of
+   a refusal; coordinated sources ("X and Y agreed") each get the event.
+7. The learned decision (event_model.py, trained by scripts/train_event_model.py): per sentence (and,
+   in a long sentence, per trigger clause) a class head and a type head over the MiniLM embedding and
+   TF-IDF keep, re-type or drop the dictionary's candidates ("no event" for statements), and add an
+   event on the main verb when the dictionary has none but an event class is clear. All of a
+   document's sentences go to the model in one call.
+8. Every event carries the CAMEO actor codes and countries of both sides (source_code, target_code,
+   source_country, target_country), also when there is no canonical actor.
 """
 from __future__ import annotations
 
