@@ -76,6 +76,7 @@ def main(argv=None) -> dict:
         idx = [i for i, (t, _) in enumerate(run) if part(t) == name]
         if idx:
             res[f"product_{name}"] = metrics([run[i][1] for i in idx], [sentence_class(preds[i]) for i in idx])
+            res[f"product_{name}"]["dropped"] = sum(1 for i in idx if preds[i] is None)
     tune = [r for r in rows if part(r[0]) == "tune"]
     score_rows = [r for r in rows if part(r[0]) == "score"]
     res["tfidf_logreg_trained_on_tune_scored_on_score"] = baseline(tune, score_rows)

@@ -774,6 +774,13 @@ def _main_verb(sent, lex: Lexicon):
     return root if root.pos_ == "VERB" else None
 
 
+_PARTY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+def _could_hold_event(sent, lex: Lexicon) -> bool:
+    return _main_verb(sent, lex) is not None and any(e.label_ in _PARTY_LABELS for e in sent.ents)
+
+
 def _set_type(e: Event, etype: str) -> None:
     if e.type != etype:
         e.type, e.cameo = etype, TYPE_CODE[etype]
@@ -790,20 +797,26 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
     if not per_sentence:
         return
     clause_probs: dict[int, tuple] = {}
+    lex = lexicon()
     if probs is None:
-        texts = [sent.text for sent, _ in per_sentence]
+        # only sentences with a candidate, or with a main verb and a named party (where the model could
+        # add an event), go to the model: the rest cannot hold an event
+        need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or _could_hold_event(sent, lex)]
+        texts = [per_sentence[k][0].text for k in need]
         clauses = [(id(x[0]), x[0]._clause) for _, evs in per_sentence for x in evs if getattr(x[0], "_clause", None)]
-        P, Q = model.proba(texts + [c for _, c in clauses])
+        Pn, Qn = model.proba(texts + [c for _, c in clauses])
         n = len(texts)
         # an event in a long sentence is judged on its sentence and its own clause together
         for k, (key, _) in enumerate(clauses):
-            clause_probs[key] = (P[n + k], Q[n + k])
-        P, Q = P[:n], Q[:n]
+            clause_probs[key] = (Pn[n + k], Qn[n + k])
+        P = np.zeros((len(per_sentence), 5))
+        P[:, 0] = 1.0
+        Q = np.zeros((len(per_sentence), len(model.types)))
+        P[need], Q[need] = Pn[:n], Qn[:n]
     else:
         P, Q = probs
     prm = model.params
     tcol = {t: i for i, t in enumerate(model.types)}
-    lex = None
 
     def best_type(q, cls: int) -> str | None:
         opts = [t for t in model.types if TYPE_CLASS.get(t) == cls]
@@ -843,7 +856,6 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
             kept.append(x)
         if not kept and ps[top] >= prm.fallback_at and ps[0] < prm.none_at:
             p, q = ps, qs
-            lex = lex or lexicon()
             verb = _main_verb(sent, lex)
             etype = best_type(q, top)
             if verb is not None and etype:
