@@ -32,6 +32,7 @@ import numpy as np
 
 from ..model import Document, Event
 from .dates import resolve_date
+from .event_actors import _AGENT_NOUNS as AGENT_NOUNS
 from .event_actors import ActorIndex, ActorRef, code_from_words, resolve_actor
 from . import event_model
 from .event_lexicon import Lexicon, lexicon
@@ -778,7 +779,11 @@ _PARTY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
 def _could_hold_event(sent, lex: Lexicon) -> bool:
-    return _main_verb(sent, lex) is not None and any(e.label_ in _PARTY_LABELS for e in sent.ents)
+    """A main verb and a party the actor stage can code (a named one, or "troops", "officials" ...)."""
+    if _main_verb(sent, lex) is None:
+        return False
+    return any(e.label_ in _PARTY_LABELS for e in sent.ents) or \
+        any(t.lemma_.lower() in AGENT_NOUNS or t.lower_ in AGENT_NOUNS for t in sent)
 
 
 def _set_type(e: Event, etype: str) -> None:
