@@ -259,3 +259,28 @@ def test_event_dates_resolve_against_the_article_date_or_keep_the_phrase(nlp):
     assert [(e.date, e.date_text) for e in dated.events] == [("2024-05-13", "Monday")]
     undated = _doc(nlp, text, published=None)
     assert [(e.date, e.date_text) for e in undated.events] == [(None, "Monday")]
+
+
+def test_analysis_json_events_carry_codes_without_canonical_actors(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    src = tmp_path / "items.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"url": "urn:x:1", "published": "2024-02-07",
+         "text": "Senior Kenyan and Ugandan officials met in Nairobi on Monday to discuss the pipeline."},
+        {"url": "urn:x:2", "published": "2024-02-07",
+         "text": "Syria launched a large missile attack on Turkish fuel depots near the border."},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["analyze", str(src), "--out", str(out), "--no-report", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    events = json.loads((out / "analysis.json").read_text(encoding="utf-8"))["events"]
+    fight = [e for e in events if e["type"] == "FIGHT"]
+    assert [(e["source_code"], e["target_code"], e["target_country"]) for e in fight] == [("SYR", "TUR", "TUR")], events
+    assert fight[0]["target"] is None  # "Turkish fuel depots" is no canonical actor, but its code is known
+    met = [e for e in events if e["type"] == "CONSULT"]
+    assert {e["source_code"] for e in met} == {"KENGOV", "UGAGOV"}, [(e["type"], e["source_code"]) for e in events]

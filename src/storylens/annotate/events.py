@@ -697,14 +697,16 @@ def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None
             r = resolve_actor(cj, index, published)
             if r is not None and not _same(r, source) and not _same(r, target):
                 others.append(r)
-        # "Hungarian and Romanian officials": a second nationality on the same group
+        # "Hungarian and Romanian officials": each nationality of the same group
         if source.code and len(source.code) > 3:
+            seen = {source.code[:3]}
             for m in s_tok.children:
-                if m.dep_ != "amod":
+                if m.dep_ not in ("amod", "nmod"):
                     continue
-                for cj in m.conjuncts:
+                for cj in (m, *m.conjuncts):
                     code = code_from_words([cj.text])
-                    if code and len(code) == 3 and code != source.code[:3]:
+                    if code and len(code) == 3 and code not in seen:
+                        seen.add(code)
                         others.append(ActorRef(f"{cj.text} {s_tok.text}", cj.idx, s_tok.idx + len(s_tok.text),
                                                None, code + source.code[3:]))
     # each party gets the act; a mutual act with no other target stays without one, as PLOVER codes
