@@ -1,32 +1,32 @@
-"""Event coding against PLOVER gold records.
+"""Event coding against PLOVER gold records, through the product as a user runs it.
 
-    .venv/bin/python benchmarks/events_plover.py --data ../shared/data/plover-gsr/gold_standard_records/PLOVER_GSR_CAMEO.txt
+    PYTHONPATH=src .venv/bin/python benchmarks/events_plover.py \
+        --data ../shared/data/plover-gsr/gold_standard_records/PLOVER_GSR_CAMEO.txt [--part tune|score|all]
 
 Input: a JSON list (or JSON lines) of records with `text`, `event` (PLOVER type) and `source`/`target`
 lists of {actorText, code}; records without text, or with event DOCUMENT, are skipped. Records sharing a
 sentence are one sentence with several gold events.
 
-Each sentence goes through the real per-article stages (spaCy parse, entities, quotes, events). A gold
-event is matched by the predicted event of the same type (if several, the one whose actors agree most);
-when no predicted event has the gold type, the sentence's first event is used for the actor figures.
-- type accuracy: share of gold events with a predicted event of the same type
-- source / target accuracy: predicted actor's country code (first three letters of the CAMEO actor
-  code, e.g. RUSGOV -> RUS, IGOUNO -> IGO) is among the gold codes; an empty gold side needs no actor
+Every sentence becomes one JSONL record; `storylens analyze` runs on that file and the events are read
+from analysis.json (events_product.py). A sentence the product dropped counts as a miss. The records are
+split by a fixed sha1 of the sentence into a tune part (the only part the event model is trained or tuned
+on, and the only part whose errors --show-errors prints) and a score part (only counted).
+- type: share of gold events with a predicted event of the same type
+- source / target: the predicted event's `source_country` / `target_country` (first three letters of the
+  CAMEO actor code: RUSGOV -> RUS, IGOUNO -> IGO) is among the gold codes; an empty gold side needs none
 - exact: type, source and target all right
-- extra events per sentence: predicted events not matched to any gold event, over the sentence count
-- speed: sentences per second of the event stage alone (parse, entities and quotes excluded)
+- extra events per sentence: predicted events not matched to a gold event, over the sentence count
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from events_product import analyze_sentences, part  # noqa: E402
 
 
 def load_records(path: Path) -> list[dict]:
@@ -53,137 +53,76 @@ def gold_codes(side) -> set[str]:
     return out
 
 
-def pred_code(ref) -> str | None:
-    return ref.code[:3].upper() if ref is not None and ref.code else None
-
-
-_COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "INVESTIGATE"}
-_CONFLICT = {"COERCE", "SANCTION", "ASSAULT", "FIGHT", "MOBILIZE", "PROTEST"}
-
-
-def cameo_view(etype: str, mode: str) -> str:
-    """The type under the CAMEO convention the gold records follow, where an expressed intent is its own
-    category: intent to cooperate is AGREE (CAMEO 03), intent to act against someone is THREATEN (13), and a
-    refused cooperation is REJECT (12). storylens keeps the act's type and puts intent in `mode`."""
-    if mode in ("intended", "hypothetical"):
-        if etype in _COOPERATIVE:
-            return "AGREE"
-        if etype in _CONFLICT:
-            return "THREATEN"
-    if mode == "negated" and etype in _COOPERATIVE and etype != "AGREE":
-        return "REJECT"
-    return etype
-
-
-def side_ok(ref, gold: set[str]) -> bool:
+def side_ok(country: str | None, gold: set[str]) -> bool:
     if not gold:
-        return ref is None or pred_code(ref) is None
-    return pred_code(ref) in gold
+        return not country
+    return (country or "").upper() in gold
 
 
-def group_records(records: list[dict]) -> dict[str, list[dict]]:
-    by_text: dict[str, list[dict]] = defaultdict(list)
-    for r in records:
-        by_text[r["text"].strip()].append(r)
-    return by_text
-
-
-def annotate(texts: list[str], by_text: dict, source: str) -> list:
-    """Parse each sentence and run the entities and quotes stages, as the pipeline does before events."""
-    from storylens.annotate.entities import extract_entities
-    from storylens.annotate.nlp import load_nlp, parse
-    from storylens.annotate.quotes import extract_quotes
-    from storylens.config import Config
-    from storylens.model import Article
-
-    nlp = load_nlp(Config().spacy_model)
-    articles = [Article(id=f"p{i}", source_path=source, text=t, published=(by_text[t][0].get("date") or None))
-                for i, t in enumerate(texts)]
-    docs = []
-    for doc in parse(articles, nlp, batch_size=64):
-        extract_entities(doc)
-        extract_quotes(doc)
-        docs.append(doc)
-    return docs
+def score(texts: list[str], by_text: dict, preds: list, show_errors: bool = False) -> dict:
+    n_gold = type_ok = src_ok = tgt_ok = exact = extra = 0
+    errors = []
+    for text, evs in zip(texts, preds):
+        dropped = evs is None
+        evs = evs or []
+        used = set()
+        for g in by_text[text]:
+            n_gold += 1
+            gs, gt = gold_codes(g.get("source")), gold_codes(g.get("target"))
+            same = [i for i, e in enumerate(evs) if e["type"] == g["event"] and i not in used]
+            if same:
+                best = max(same, key=lambda i: side_ok(evs[i].get("source_country"), gs) + side_ok(evs[i].get("target_country"), gt))
+                used.add(best)
+                type_ok += 1
+            else:
+                best = next((i for i in range(len(evs)) if i not in used), None)
+                if best is not None:
+                    used.add(best)
+            e = evs[best] if best is not None else None
+            sk = e is not None and side_ok(e.get("source_country"), gs)
+            tk = e is not None and side_ok(e.get("target_country"), gt)
+            src_ok += sk
+            tgt_ok += tk
+            exact += bool(same) and sk and tk
+            if show_errors and not (same and sk and tk):
+                errors.append(f"{g['event']:<11} {sorted(gs)}->{sorted(gt)} | got "
+                              + ("DROPPED by the product before coding" if dropped else "; ".join(
+                                  f"{x['type']}/{x['mode']} {x.get('source_code')}->{x.get('target_code')} [{x.get('trigger')}]"
+                                  for x in evs)) + f" | {text[:150]}")
+        extra += max(0, len(evs) - len(used))
+    if show_errors:
+        print("\n".join(errors))
+    n = max(n_gold, 1)
+    return {"records": n_gold, "sentences": len(texts),
+            "type_accuracy": round(type_ok / n, 3), "source_accuracy": round(src_ok / n, 3),
+            "target_accuracy": round(tgt_ok / n, 3), "exact": round(exact / n, 3),
+            "extra_per_sentence": round(extra / max(len(texts), 1), 3)}
 
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--show-errors", action="store_true")
-    ap.add_argument("--no-prior", action="store_true", help="dictionary coder alone, without the sentence-class veto")
-    ap.add_argument("--veto", type=float, default=None, help="override events.VETO_BELOW")
+    ap.add_argument("--part", choices=("tune", "score", "all"), default="all",
+                    help="which part to run (all = both, reported separately)")
+    ap.add_argument("--show-errors", action="store_true", help="print the misses of the TUNE part only")
+    ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args(argv)
 
-    from storylens.annotate.event_actors import _kb
-    from storylens.annotate.event_lexicon import lexicon
-    from storylens.annotate.events import code_events
-
     records = load_records(args.data)
-    by_text = group_records(records)
-    texts = list(by_text)
-    docs = annotate(texts, by_text, str(args.data))
-    # one-off loads (lexicon, actor knowledge base) are not part of the per-sentence cost
-    lexicon()
-    _kb("Russia", None)
-    from storylens.annotate import events as ev_mod
-
-    if args.veto is not None:
-        ev_mod.VETO_BELOW = args.veto
-    t0 = time.perf_counter()
-    coded = [code_events(d, prior=None if args.no_prior else "default") for d in docs]
-    stage_s = time.perf_counter() - t0
-    res = {"records": len(records), "sentences": len(texts),
-           **score(texts, by_text, coded, args.show_errors, view=lambda e: e.type),
-           "with_cameo_intent_convention": score(texts, by_text, coded, False, view=lambda e: cameo_view(e.type, e.mode)),
-           "no_event_sentences": sum(1 for p in coded if not p),
-           "event_stage_sentences_per_s": round(sum(len(d.sentences) for d in docs) / max(stage_s, 1e-9), 1)}
+    by_text: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        by_text[r["text"].strip()].append(r)
+    texts = [t for t in by_text if args.part == "all" or part(t) == args.part]
+    preds, info = analyze_sentences(texts, [by_text[t][0].get("date") for t in texts], args.workdir)
+    res = {"dropped_sentences": info["dropped"]}
+    for name in ("tune", "score"):
+        idx = [i for i, t in enumerate(texts) if part(t) == name]
+        if idx:
+            res[name] = score([texts[i] for i in idx], by_text, [preds[i] for i in idx],
+                              show_errors=args.show_errors and name == "tune")
+            res[name]["dropped"] = sum(1 for i in idx if preds[i] is None)
     print(json.dumps(res, indent=1))
     return res
-
-
-def score(texts, by_text, coded, show_errors: bool, view) -> dict:
-    n_gold = type_ok = src_ok = tgt_ok = exact = extra = 0
-    confusion = Counter()
-    errors = []
-    for text, preds in zip(texts, coded):
-        used = set()
-        for g in by_text[text]:
-            n_gold += 1
-            gs, gt = gold_codes(g.get("source")), gold_codes(g.get("target"))
-            same = [i for i, (e, _, _) in enumerate(preds) if view(e) == g["event"] and i not in used]
-            if same:
-                best = max(same, key=lambda i: side_ok(preds[i][1], gs) + side_ok(preds[i][2], gt))
-                used.add(best)
-                type_ok += 1
-            else:
-                best = next((i for i in range(len(preds)) if i not in used), None)
-                if best is not None:
-                    used.add(best)
-            e, s, t = preds[best] if best is not None else (None, None, None)
-            sk, tk = (side_ok(s, gs), side_ok(t, gt)) if e is not None else (False, False)
-            src_ok += sk
-            tgt_ok += tk
-            exact += bool(same) and sk and tk
-            confusion[(g["event"], e.type if e else "-")] += 1
-            if show_errors and not (same and sk and tk):
-                errors.append(f"{g['event']:<11} {sorted(gs)}->{sorted(gt)} | got "
-                              + "; ".join(f"{x.type}/{x.mode} {pred_code(a)}->{pred_code(b)} [{x.trigger}]" for x, a, b in preds)
-                              + f" | {text[:140]}")
-        # events beyond those that matched a gold event; a sentence whose gold events all went unmatched
-        # does not count its first prediction twice
-        extra += max(0, len(preds) - len(used))
-    n_sent = len(texts)
-    if show_errors:
-        print("\n".join(errors))
-        print("confusions:", [(k, v) for k, v in confusion.most_common() if k[0] != k[1]][:25])
-    return {
-        "type_accuracy": round(type_ok / max(n_gold, 1), 3),
-        "source_accuracy": round(src_ok / max(n_gold, 1), 3),
-        "target_accuracy": round(tgt_ok / max(n_gold, 1), 3),
-        "exact": round(exact / max(n_gold, 1), 3),
-        "extra_per_sentence": round(extra / max(n_sent, 1), 3),
-    }
 
 
 if __name__ == "__main__":

@@ -1,20 +1,32 @@
-"""Train the event stage's sentence-class prior (src/storylens/data/events/penta_model.npz).
+"""Train the event stage's learned decision (src/storylens/data/events/event_model.npz).
 
-Data: ../shared/data/conflibert-cameo/cameo_class/train.tsv (ConfliBERT CAMEO sentences, `sentence<TAB>label`,
-labels = CAMEO PentaClass 0-4; see that folder's SOURCE.md). Sentences that also occur in the PLOVER gold
-records (../shared/data/plover-gsr) are left out, so the PLOVER benchmark stays unseen by the model.
-Model: TF-IDF over word uni/bigrams (min_df 2, sublinear tf) + multinomial logistic regression, exported as
-plain arrays and re-implemented in storylens.annotate.event_model (checked here to agree with scikit-learn).
+    PYTHONPATH=src .venv/bin/python scripts/train_event_model.py            # rebuilds the shipped file
 
-    .venv/bin/python scripts/train_event_model.py                      # the shipped model (all rows)
-    .venv/bin/python scripts/train_event_model.py --holdout 0.2 --out /tmp/penta80.npz
-        # fixed 80% (seed 13, stratified), for benchmarks/events_conflibert.py --model on the other 20%
+Data (read from ../shared/data, see each folder's SOURCE.md):
+- conflibert-cameo/cameo_class/train.tsv: news sentences with CAMEO PentaClass labels 0-4; only the TUNE
+  part (benchmarks/events_product.part, a fixed sha1 split) and none of the sentences that also occur in
+  the PLOVER gold records;
+- plover-gsr gold records: the TUNE part only (type labels; class by type);
+- petrarch2 text/PETR.UnitTest.records.xml: stylised sentences with CAMEO codes (noevents = class 0),
+  types through the CAMEO->PLOVER table.
+Features: MiniLM sentence embedding (the product's own encoder) + TF-IDF word uni/bigrams (min_df 2).
+Heads: the PentaClass (5 classes) and the PLOVER type (18 types; ConfliBERT sentences contribute a silver
+type: the dictionary coder's event whose class agrees with the gold class). Multinomial logistic regression.
+The regularisation and the decision thresholds (event_model.Params) are chosen by 5-fold out-of-fold
+predictions on the tune parts, scoring the whole event decision on the dictionary's real candidates
+(ConfliBERT class accuracy + PLOVER type and exact accuracy - extra events over 0.10 per sentence).
+Embeddings are cached under /tmp/storylens-events-cache.
 """
 from __future__ import annotations
 
 import argparse
+import copy
+import hashlib
+import itertools
 import json
+import re
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -22,24 +34,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from storylens.annotate.event_model import MODEL, PentaModel  # noqa: E402
+from events_product import part  # noqa: E402
+from storylens.annotate.event_model import MODEL, TYPE_CLASS, EventModel, Params, cameo_class  # noqa: E402
 
-
-def read_rows(path: Path) -> list[tuple[str, int]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.rsplit("\t", 1)
-        if len(parts) == 2 and parts[1].strip().isdigit():
-            rows.append((parts[0].strip(), int(parts[1])))
-    return rows
-
-
-def plover_texts() -> set[str]:
-    f = SHARED / "plover-gsr" / "gold_standard_records" / "PLOVER_GSR_CAMEO.txt"
-    if not f.exists():
-        return set()
-    return {_key(r["text"]) for r in json.loads(f.read_text(encoding="utf-8")) if r.get("text")}
+CACHE = Path("/tmp/storylens-events-cache")
+TYPES = sorted(TYPE_CLASS)
 
 
 def _key(text: str) -> str:
@@ -47,47 +48,257 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())[:60]
 
 
-def split(rows, holdout: float):
-    from sklearn.model_selection import train_test_split
+def conflibert_rows() -> list[tuple[str, int]]:
+    rows = []
+    for line in (SHARED / "conflibert-cameo" / "cameo_class" / "train.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.rsplit("\t", 1)
+        if len(parts) == 2 and parts[1].strip().isdigit():
+            rows.append((parts[0].strip(), int(parts[1])))
+    return rows
 
-    texts, ys = [t for t, _ in rows], [y for _, y in rows]
-    tr_x, te_x, tr_y, te_y = train_test_split(texts, ys, test_size=holdout, random_state=13, stratify=ys)
-    return list(zip(tr_x, tr_y)), list(zip(te_x, te_y))
+
+def plover_groups() -> dict[str, list[dict]]:
+    recs = json.loads((SHARED / "plover-gsr" / "gold_standard_records" / "PLOVER_GSR_CAMEO.txt").read_text(encoding="utf-8"))
+    out: dict[str, list[dict]] = {}
+    for r in recs:
+        if isinstance(r, dict) and r.get("text") and r.get("event") and r["event"] != "DOCUMENT":
+            out.setdefault(r["text"].strip(), []).append(r)
+    return out
 
 
-def fit(rows: list[tuple[str, int]]) -> PentaModel:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+def petrarch_items(lex) -> list[tuple[str, int, list[str]]]:
+    xml = (SHARED / "petrarch2" / "text" / "PETR.UnitTest.records.xml").read_text(encoding="utf-8", errors="replace")
+    xml = re.sub(r"<!--.*?-->", "", xml, flags=re.S)
+    out = []
+    for m in re.finditer(r"<Sentence [^>]*>(.*?)</Sentence>", xml, flags=re.S):
+        body = m.group(1)
+        t = re.search(r"<Text>(.*?)</Text>", body, flags=re.S)
+        if not t:
+            continue
+        text = " ".join(t.group(1).split())
+        codes = re.findall(r'eventcode\s*=\s*"([0-9]+)"', body)
+        if "noevents" in body or not codes:
+            out.append((text, 0, []))
+            continue
+        types = [pl[0] for pl in (lex.plover_of(c) for c in codes) if pl and pl[0] in TYPE_CLASS]
+        out.append((text, cameo_class(codes[0]), types))
+    return out
 
-    texts, ys = [t for t, _ in rows], [y for _, y in rows]
-    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    x = vec.fit_transform(texts)
-    clf = LogisticRegression(max_iter=3000, C=4.0).fit(x, ys)
-    assert list(clf.classes_) == [0, 1, 2, 3, 4]
-    vocab = [w for w, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
-    m = PentaModel(vocab, vec.idf_, clf.coef_, clf.intercept_)
-    ref = clf.predict_proba(x[:50])
-    assert np.allclose(m.proba(texts[:50]), ref, atol=1e-6), "re-implemented TF-IDF differs from scikit-learn"
-    return m
+
+def embed_cached(texts: list[str]) -> np.ndarray:
+    from storylens.compare.embed import embed
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    f = CACHE / ("emb-" + hashlib.sha1("\n".join(texts).encode()).hexdigest()[:16] + ".npy")
+    if f.exists():
+        return np.load(f)
+    v = embed(texts)
+    np.save(f, v)
+    return v
+
+
+def parse_docs(texts: list[str], dates: list[str | None]):
+    """The product's per-article stages before events (parse, entities, quotes)."""
+    from storylens.annotate.entities import extract_entities
+    from storylens.annotate.nlp import load_nlp, parse
+    from storylens.annotate.quotes import extract_quotes
+    from storylens.config import Config
+    from storylens.model import Article
+
+    nlp = load_nlp(Config().spacy_model)
+    arts = [Article(id=f"t{i}", source_path="train", text=t, published=d) for i, (t, d) in enumerate(zip(texts, dates))]
+    docs = []
+    for d in parse(arts, nlp, batch_size=64):
+        extract_entities(d)
+        extract_quotes(d)
+        docs.append(d)
+    return docs
+
+
+class Fitter:
+    def __init__(self, texts: list[str], emb: np.ndarray):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from storylens.annotate.event_model import analyze
+
+        self.vec = TfidfVectorizer(analyzer=analyze, min_df=2, sublinear_tf=True)
+        self.tf = self.vec.fit_transform(texts)
+        import scipy.sparse as sp
+
+        self.X = sp.hstack([sp.csr_matrix(emb.astype(np.float64)), self.tf]).tocsr()
+
+    def fit(self, rows, y, C: float):
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=C, max_iter=3000)
+        clf.fit(self.X[rows], y)
+        return clf
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=SHARED / "conflibert-cameo" / "cameo_class" / "train.tsv")
-    ap.add_argument("--holdout", type=float, default=0.0)
     ap.add_argument("--out", type=Path, default=MODEL)
+    ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args(argv)
-    rows = read_rows(args.data)
-    held = plover_texts()
-    rows = [(t, y) for t, y in rows if _key(t) not in held]
-    if args.holdout:
-        rows, test = split(rows, args.holdout)
-    m = fit(rows)
-    note = (f"TF-IDF+LR CAMEO PentaClass; trained on {len(rows)} ConfliBERT cameo_class sentences"
-            + (" (80% split, seed 13)" if args.holdout else "") + "; scripts/train_event_model.py")
-    m.save(args.out, note)
-    print(json.dumps({"rows": len(rows), "vocab": len(m.idf), "out": str(args.out),
-                      "bytes": args.out.stat().st_size}))
+    t0 = time.time()
+    from storylens.annotate.event_lexicon import lexicon
+    from storylens.annotate.events import decide, dictionary_events
+
+    lex = lexicon()
+    groups = plover_groups()
+    plover_keys = {_key(t) for t in groups}
+    conf = [(t, y) for t, y in conflibert_rows() if part(t) == "tune" and _key(t) not in plover_keys]
+    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune"]
+    petr = petrarch_items(lex)
+    print(f"training items: conflibert {len(conf)}, plover {len(plov)}, petrarch {len(petr)}", flush=True)
+
+    # items: text, class label, type labels, kind
+    items = [(t, y, [], "conflibert") for t, y in conf]
+    items += [(t, TYPE_CLASS[rs[0]["event"]], [r["event"] for r in rs], "plover") for t, rs in plov]
+    items += [(t, y, types, "petrarch") for t, y, types in petr]
+    texts = [it[0] for it in items]
+
+    # the dictionary's candidates on the news sentences (for silver types and for tuning the decision)
+    n_news = len(conf) + len(plov)
+    dates = [None] * len(conf) + [rs[0].get("date") for _, rs in plov]
+    docs = parse_docs(texts[:n_news], dates)
+    cands = [dictionary_events(d) for d in docs]
+    print(f"parsed and coded {n_news} sentences ({time.time() - t0:.0f}s)", flush=True)
+    for i, (t, y, types, kind) in enumerate(items[:len(conf)]):
+        if y > 0:
+            hit = next((e.type for _, evs in cands[i] for e, _, _ in evs if cameo_class(e.cameo, e.type) == y), None)
+            if hit:
+                types.append(hit)
+
+    emb = embed_cached(texts)
+    print(f"embedded {len(texts)} sentences ({time.time() - t0:.0f}s)", flush=True)
+    F = Fitter(texts, emb)
+    y_cls = np.array([it[1] for it in items])
+    type_rows = [(i, t) for i, it in enumerate(items) for t in it[2]]
+    ty_idx = np.array([i for i, _ in type_rows])
+    ty_lab = np.array([t for _, t in type_rows])
+
+    # out-of-fold probabilities for every item (fold by a hash of the text, fixed)
+    fold = np.array([int(hashlib.sha1(t.encode()).hexdigest()[:6], 16) % args.folds for t in texts])
+
+    def oof(C_cls: float, C_type: float | None):
+        P = np.zeros((len(items), 5))
+        Q = np.zeros((len(items), len(TYPES)))
+        for k in range(args.folds):
+            tr = np.where(fold != k)[0]
+            te = np.where(fold == k)[0]
+            c = F.fit(tr, y_cls[tr], C_cls)
+            P[np.ix_(te, c.classes_)] = c.predict_proba(F.X[te])
+            if C_type is None:
+                continue
+            trt = np.isin(ty_idx, tr)
+            ct = F.fit(ty_idx[trt], ty_lab[trt], C_type)
+            cols = [TYPES.index(t) for t in ct.classes_]
+            Q[np.ix_(te, cols)] = ct.predict_proba(F.X[te])
+        return P, Q
+
+    best_C, best_acc = None, -1.0
+    conf_idx = np.arange(len(conf))
+    for C in (8.0, 32.0, 128.0):
+        P, _ = oof(C, None)
+        acc = float((P[conf_idx].argmax(1) == y_cls[conf_idx]).mean())
+        print(f"C={C}: out-of-fold class accuracy on ConfliBERT tune {acc:.3f}", flush=True)
+        if acc > best_acc:
+            best_C, best_acc = C, acc
+    P, Q = oof(best_C, best_C)
+    print(f"out-of-fold done ({time.time() - t0:.0f}s)", flush=True)
+
+    # tune the decision thresholds on the real candidates, with out-of-fold probabilities
+    model = EventModel([], np.zeros(0), np.zeros((5, 0)), np.zeros(5), np.zeros((len(TYPES), 0)),
+                       np.zeros(len(TYPES)), TYPES, Params())
+
+    def evaluate(prm: Params) -> tuple[float, dict]:
+        model.params = prm
+        correct = 0
+        n_gold = type_ok = exact = extra = 0
+        for i in range(n_news):
+            per = [(s, list(evs)) for s, evs in cands[i]]
+            n = len(per)
+            decide(docs[i], per, model, (np.repeat(P[i:i + 1], n, 0), np.repeat(Q[i:i + 1], n, 0)))
+            evs = [e for _, es in per for e, _, _ in es]
+            if i < len(conf):
+                best = max(evs, key=lambda e: e.confidence or 0, default=None)
+                pred = cameo_class(best.cameo, best.type) if best else 0
+                correct += pred == items[i][1]
+            else:
+                used = set()
+                for r in plov[i - len(conf)][1]:
+                    n_gold += 1
+                    gs = {a["code"][:3] for a in r.get("source") or [] if a.get("code")}
+                    gt = {a["code"][:3] for a in r.get("target") or [] if a.get("code")}
+                    same = [j for j, e in enumerate(evs) if e.type == r["event"] and j not in used]
+                    ok = lambda c, g: (c in g) if g else c is None  # noqa: E731
+                    if same:
+                        j = max(same, key=lambda j: ok(evs[j].source_country, gs) + ok(evs[j].target_country, gt))
+                        used.add(j)
+                        type_ok += 1
+                        exact += ok(evs[j].source_country, gs) and ok(evs[j].target_country, gt)
+                    else:
+                        # as benchmarks/events_plover.py: the first other event stands for the gold one
+                        j = next((j for j in range(len(evs)) if j not in used), None)
+                        if j is not None:
+                            used.add(j)
+                extra += max(0, len(evs) - len(used))
+        n_sent = max(1, n_news - len(conf))
+        res = {"conflibert_acc": correct / max(1, len(conf)), "plover_type": type_ok / max(1, n_gold),
+               "plover_exact": exact / max(1, n_gold), "plover_extra": extra / n_sent}
+        obj = res["conflibert_acc"] + res["plover_type"] + res["plover_exact"] - max(0.0, res["plover_extra"] - 0.10)
+        return obj, res
+
+    # restore the dictionary events between evaluations (decide re-types in place)
+    pristine = copy.deepcopy([[(s_i, [(copy.copy(e), a, b) for e, a, b in evs]) for s_i, (s, evs) in enumerate(c)] for c in cands])
+
+    def reset():
+        for i, c in enumerate(cands):
+            for (s_i, evs0), (s, evs) in zip(pristine[i], c):
+                evs[:] = [(copy.copy(e), a, b) for e, a, b in evs0]
+
+    base_obj, base_res = evaluate(Params(none_at=1.1, veto=0.0, retype_at=1.1, fallback_at=1.1, type_margin=1.1))
+    reset()
+    print("dictionary candidates as they are:", {k: round(v, 3) for k, v in base_res.items()}, flush=True)
+    grid = dict(none_at=[0.4, 0.5, 0.6, 0.7, 1.1], veto=[0.05, 0.1, 0.2, 0.3], retype_at=[0.4, 0.5, 0.6, 1.1],
+                fallback_at=[0.3, 0.4, 0.5, 0.6, 1.1], type_margin=[0.1, 0.2, 0.4, 1.1])
+    best = (-1e9, None, None)
+    # one parameter at a time, twice over (the grid is too big to search whole on two cores)
+    cur = Params()
+    for _ in range(2):
+        for name, values in grid.items():
+            for v in values:
+                prm = Params(**{**cur.__dict__, name: v})
+                obj, res = evaluate(prm)
+                reset()
+                if obj > best[0] + 1e-9:
+                    best = (obj, prm, res)
+            cur = best[1]
+    print("tuned decision:", cur, {k: round(v, 3) for k, v in best[2].items()}, flush=True)
+
+    # final heads on all training items
+    clf = F.fit(np.arange(len(items)), y_cls, best_C)
+    tclf = F.fit(ty_idx, ty_lab, best_C)
+    V = len(F.vec.vocabulary_)
+    vocab = sorted(F.vec.vocabulary_, key=F.vec.vocabulary_.get)
+    cls_coef = np.zeros((5, emb.shape[1] + V))
+    cls_int = np.full(5, -30.0)
+    cls_coef[clf.classes_] = clf.coef_
+    cls_int[clf.classes_] = clf.intercept_
+    ty_coef = np.zeros((len(TYPES), emb.shape[1] + V))
+    ty_int = np.full(len(TYPES), -30.0)
+    cols = [TYPES.index(t) for t in tclf.classes_]
+    ty_coef[cols] = tclf.coef_
+    ty_int[cols] = tclf.intercept_
+    final = EventModel(vocab, F.vec.idf_, cls_coef, cls_int, ty_coef, ty_int, TYPES, cur, emb.shape[1])
+    # the numpy re-implementation agrees with scikit-learn
+    p_np, _ = final.proba(texts[:50], emb[:50])
+    assert np.allclose(p_np[:, clf.classes_], clf.predict_proba(F.X[:50]), atol=1e-4)
+    note = (f"trained {time.strftime('%Y-%m-%d')} on {len(items)} sentences (ConfliBERT tune {len(conf)}, PLOVER tune "
+            f"{len(plov)}, PETRARCH2 unit tests {len(petr)}); C={best_C}; out-of-fold tune figures {best[2]}")
+    final.save(args.out, note)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB) in {time.time() - t0:.0f}s\n{note}")
 
 
 if __name__ == "__main__":

@@ -80,9 +80,9 @@ def test_refusing_to_meet_is_reject(nlp, text):
     assert [e.type for e in doc.events] == ["REJECT"], [(e.type, e.mode, e.trigger) for e in doc.events]
 
 
-def test_past_negation_keeps_its_type(nlp):
+def test_past_negation_keeps_its_modality(nlp):
     doc = _doc(nlp, "Serbia and Croatia did not meet on Monday.")
-    assert all(e.type != "REJECT" for e in doc.events)
+    assert doc.events and all(e.mode == "negated" for e in doc.events)
 
 
 def test_intended_force_is_a_threat_but_an_if_clause_is_not(nlp):
@@ -188,3 +188,100 @@ def test_speaker_in_relative_clause_and_future_with_curly_apostrophe(nlp):
     doc = _doc(nlp, "Peru says it’ll only negotiate with Chile.")
     agree = [e for e in doc.events if e.type == "AGREE"]
     assert agree and agree[0].mode == "intended"
+
+
+def _store_with_events(tmp_path):
+    from storylens.model import Analysis, Article, Event
+    from storylens.store import Store
+
+    db = tmp_path / "s.sqlite"
+    st = Store(db)
+    art = Article(id="a1", source_path="x.txt", text="Chad shelled Niger. Officials met.", outlet="Daily",
+                  url="https://example.org/a1", published="2024-03-05")
+    ev = [Event(id="a1:V0", article_id="a1", sentence="Chad shelled Niger.", start=0, end=19, type="FIGHT",
+                cameo="194", source="chad", target=None, source_text="Chad", target_text="Niger troops",
+                source_code="TCD", target_code="NERMIL", source_country="TCD", target_country="NER",
+                location="Diffa", date=None),
+          Event(id="a1:V1", article_id="a1", sentence="Officials met.", start=20, end=34, type="CONSULT",
+                cameo="040", mode="reported", source=None, source_text="Senior Malian officials",
+                source_code="MLIGOV", source_country="MLI", date="2024-03-04")]
+    from storylens.model import Document
+
+    st.add_documents([Document(article=art)])
+    st.replace_analysis(Analysis(articles=[art], events=ev))
+    st.close()
+    return db
+
+
+def test_events_table_keeps_actor_codes_without_canonical_actors(tmp_path):
+    from storylens.store import Store
+
+    st = Store(_store_with_events(tmp_path), readonly=True)
+    an = st.load_analysis()
+    st.close()
+    by_id = {e.id: e for e in an.events}
+    assert by_id["a1:V1"].source is None and by_id["a1:V1"].source_code == "MLIGOV"
+    assert (by_id["a1:V0"].target_code, by_id["a1:V0"].target_country) == ("NERMIL", "NER")
+
+
+def test_events_plover_and_gdelt_formats(tmp_path):
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    db = _store_with_events(tmp_path)
+    runner = CliRunner()
+    out = runner.invoke(app, ["events", "--db", str(db), "--format", "plover"])
+    assert out.exit_code == 0, out.output
+    recs = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    assert [r["event"] for r in recs] == ["FIGHT", "CONSULT"]
+    assert recs[0]["source"][0]["code"] == "TCD" and recs[0]["target"][0]["country"] == "NER"
+    assert recs[0]["date"] == "2024-03-05" and recs[1]["date"] == "2024-03-04"  # article date when the event has none
+    assert recs[0]["textInfo"]["start"] == 0 and recs[0]["textInfo"]["end"] == 19 and recs[0]["eventLoc"]["name"] == "Diffa"
+    assert recs[1]["modality"] == "reported" and recs[1]["target"] == []
+    out = runner.invoke(app, ["events", "--db", str(db), "--format", "gdelt"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [(r["Actor1Code"], r["Actor2Code"], r["EventRootCode"], r["QuadClass"]) for r in rows] == [
+        ("TCD", "NERMIL", "19", "4"), ("MLIGOV", "", "04", "1")]
+    assert rows[0]["SQLDATE"] == "20240305" and float(rows[0]["GoldsteinScale"]) < 0 < float(rows[1]["GoldsteinScale"])
+    assert rows[0]["SOURCEURL"] == "https://example.org/a1" and rows[0]["Actor2CountryCode"] == "NER"
+    out = runner.invoke(app, ["events", "--db", str(db), "--format", "acled"])
+    assert out.exit_code == 2 and "unknown format" in out.output and "Traceback" not in out.output
+
+
+def test_event_dates_resolve_against_the_article_date_or_keep_the_phrase(nlp):
+    text = "Syrian troops shelled Turkish border posts on Monday."
+    dated = _doc(nlp, text, published="2024-05-15")  # a Wednesday
+    assert [(e.date, e.date_text) for e in dated.events] == [("2024-05-13", "Monday")]
+    undated = _doc(nlp, text, published=None)
+    assert [(e.date, e.date_text) for e in undated.events] == [(None, "Monday")]
+
+
+def test_analysis_json_events_carry_codes_without_canonical_actors(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    src = tmp_path / "items.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"url": "urn:x:1", "published": "2024-02-07",
+         "text": "Senior Kenyan and Ugandan officials met in Nairobi on Monday to discuss the pipeline."},
+        {"url": "urn:x:2", "published": "2024-02-07",
+         "text": "Syria launched a large missile attack on Turkish fuel depots near the border."},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["analyze", str(src), "--out", str(out), "--no-report", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    events = json.loads((out / "analysis.json").read_text(encoding="utf-8"))["events"]
+    fight = [e for e in events if e["type"] == "FIGHT"]
+    assert [(e["source_code"], e["target_code"], e["target_country"]) for e in fight] == [("SYR", "TUR", "TUR")], events
+    assert fight[0]["target"] is None  # "Turkish fuel depots" is no canonical actor, but its code is known
+    met = [e for e in events if e["type"] == "CONSULT"]
+    assert {e["source_code"] for e in met} == {"KENGOV", "UGAGOV"}, [(e["type"], e["source_code"]) for e in events]

@@ -29,45 +29,105 @@ def test_analyzer_matches_scikit_learn_tokens():
 
 def test_shipped_model_loads_and_separates_conflict_from_cooperation():
     m = event_model.model()
-    assert m is not None, "data/events/penta_model.npz is missing: run scripts/train_event_model.py"
-    p = m.proba(["Government troops shelled rebel positions and killed dozens of fighters overnight.",
-                 "The two governments signed an agreement to expand trade and cooperation."])
-    assert p.shape == (2, 5) and np.allclose(p.sum(axis=1), 1.0)
-    assert p[0, 3] + p[0, 4] > p[0, 1] + p[0, 2]
-    assert p[1, 1] + p[1, 2] > p[1, 3] + p[1, 4]
+    assert m is not None, "data/events/event_model.npz is missing: run scripts/train_event_model.py"
+    P, Q = m.proba(["Government troops shelled rebel positions and killed dozens of fighters overnight.",
+                    "The two governments signed an agreement to expand trade and cooperation."])
+    assert P.shape == (2, 5) and np.allclose(P.sum(axis=1), 1.0)
+    assert Q.shape == (2, len(m.types)) and np.allclose(Q.sum(axis=1), 1.0)
+    assert P[0, 3] + P[0, 4] > P[0, 1] + P[0, 2]
+    assert P[1, 1] + P[1, 2] > P[1, 3] + P[1, 4]
+    assert m.types[int(Q[0].argmax())] in ("FIGHT", "ASSAULT")
 
 
 def test_model_round_trip(tmp_path):
-    m = event_model.PentaModel(["aa", "bb", "aa bb"], np.ones(3), np.arange(15, dtype=float).reshape(5, 3) / 10,
-                               np.zeros(5))
+    types = sorted(event_model.TYPE_CLASS)
+    rng = np.random.default_rng(0)
+    m = event_model.EventModel(["aa", "bb", "aa bb"], np.ones(3), rng.normal(size=(5, 4 + 3)), np.zeros(5),
+                               rng.normal(size=(len(types), 4 + 3)), np.zeros(len(types)), types,
+                               event_model.Params(none_at=0.42), emb_dim=4)
     path = tmp_path / "m.npz"
     m.save(path, "test")
     m2 = event_model.load(path)
-    assert np.allclose(m.proba(["aa bb", "cc"]), m2.proba(["aa bb", "cc"]))
+    vec = rng.normal(size=(2, 4))
+    for a, b in zip(m.proba(["aa bb", "cc"], vec), m2.proba(["aa bb", "cc"], vec)):
+        assert np.allclose(a, b)
+    assert m2.params.none_at == 0.42 and m2.types == types
 
 
 class _Fixed:
-    """A stand-in prior that puts all its mass on one class."""
+    """A stand-in model that puts all its class mass on one class and its type mass on one type."""
 
-    def __init__(self, cls):
-        self.cls = cls
+    def __init__(self, cls, etype="FIGHT", **params):
+        self.cls, self.etype = cls, etype
+        self.types = sorted(event_model.TYPE_CLASS)
+        self.params = event_model.Params(**params)
         self.calls = 0
 
     def proba(self, texts):
         self.calls += 1
         p = np.zeros((len(texts), 5))
         p[:, self.cls] = 1.0
-        return p
+        q = np.zeros((len(texts), len(self.types)))
+        q[:, self.types.index(self.etype)] = 1.0
+        return p, q
 
 
-def test_prior_vetoes_an_event_on_the_wrong_side_in_one_call(nlp):
+def test_decision_drops_statements_and_events_of_a_ruled_out_class_in_one_call(nlp):
     text = "Syrian troops attacked rebel positions near Aleppo. Turkey condemned Syria."
     assert _coded(nlp, text, prior=None)
-    coop = _Fixed(2)
+    statement = _Fixed(0)
+    assert _coded(nlp, text, prior=statement) == []
+    assert statement.calls == 1, "all sentences of a document go to the model together"
+    coop = _Fixed(2, "AID", retype_at=1.1, fallback_at=1.1)
     assert _coded(nlp, text, prior=coop) == []
-    assert coop.calls == 1, "all candidate sentences of a document go to the model together"
-    conflict = _Fixed(4)
-    assert [e.type for e, _, _ in _coded(nlp, text, prior=conflict)] == [e.type for e, _, _ in _coded(nlp, text, prior=None)]
+    conflict = _Fixed(4, retype_at=1.1, fallback_at=1.1)
+    kept = _coded(nlp, text, prior=conflict)
+    assert [e.type for e, _, _ in kept] == ["FIGHT"], [(e.type, e.trigger) for e, _, _ in kept]
+
+
+def test_a_ruled_out_class_is_retyped_when_the_model_is_sure(nlp):
+    kept = _coded(nlp, "Syrian troops attacked rebel positions near Aleppo.", prior=_Fixed(3, "THREATEN", retype_at=0.5))
+    assert [(e.type, e.cameo, e.source_code) for e, _, _ in kept] == [("THREATEN", "130", "SYRMIL")]
+
+
+def test_model_adds_an_event_the_dictionary_missed(nlp):
+    text = "Egyptian jets strafed Libyan border posts overnight."
+    assert _coded(nlp, text, prior=None) == []
+    kept = _coded(nlp, text, prior=_Fixed(4, "FIGHT", fallback_at=0.5))
+    assert [(e.type, e.trigger, e.source_country) for e, _, _ in kept] == [("FIGHT", "strafed", "EGY")]
+    assert _coded(nlp, text, prior=_Fixed(4, "FIGHT", fallback_at=1.1)) == []
+
+
+def test_refusal_toward_an_excluded_party(nlp):
+    kept = _coded(nlp, "The Chinese premier said he would meet only with Macron, not with Scholz.")
+    rej = [e for e, _, _ in kept if e.type == "REJECT"]
+    assert [e.target_text for e in rej] == ["Scholz"], [(e.type, e.target_text) for e, _, _ in kept]
+    assert rej[0].source_code == "CHNGOV" and rej[0].mode != "asserted"
+    kept = _coded(nlp, "Prime Minister Modi will talk only to the Nepali king, not Bhutanese Prime Minister Tobgay.")
+    rej = [e for e, _, _ in kept if e.type == "REJECT"]
+    assert [e.target_text for e in rej] == ["Bhutanese Prime Minister Tobgay"], [(e.type, e.target_text) for e, _, _ in kept]
+
+
+def test_coordinated_parties_each_get_the_event(nlp):
+    kept = _coded(nlp, "Kenya and Tanzania agreed on Monday to reopen their border.", prior=None)
+    sources = [e.source_country for e, _, _ in kept if e.type == "AGREE"]
+    assert sorted(sources) == ["KEN", "TZA"], [(e.type, e.source_text, e.target_text) for e, _, _ in kept]
+    kept = _coded(nlp, "Senior Hungarian and Romanian officials signed a border agreement with Serbia.", prior=None)
+    assert {(e.source_code, e.target_country) for e, _, _ in kept} == {("HUNGOV", "SRB"), ("ROUGOV", "SRB")}, \
+        [(e.type, e.source_code, e.target_code) for e, _, _ in kept]
+
+
+def test_nominal_discussions_are_consultations(nlp):
+    kept = _coded(nlp, "The border dispute dominated Narendra Modi's discussions with Chinese Premier Li Qiang at the summit.")
+    assert [(e.type, e.source_code, e.target_code) for e, _, _ in kept] == [("CONSULT", "INDGOV", "CHNGOV")], \
+        [(e.type, e.source_code, e.target_code, e.trigger) for e, _, _ in kept]
+
+
+def test_force_against_a_country_s_assets_is_fighting_with_its_country_code(nlp):
+    kept = _coded(nlp, "Syria launched a large missile attack on Turkish fuel depots.")
+    assert [(e.type, e.target_code) for e, _, _ in kept] == [("FIGHT", "TUR")], [(e.type, e.target_code) for e, _, _ in kept]
+    kept = _coded(nlp, "Those raids hit Iranian warplanes parked at two bases.")
+    assert [(e.type, e.target_country) for e, _, _ in kept] == [("FIGHT", "IRN")], [(e.type, e.target_code) for e, _, _ in kept]
 
 
 @pytest.mark.parametrize("text", [

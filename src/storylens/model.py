@@ -187,9 +187,15 @@ class Event:
     date_text: str | None = None   # the phrase the date came from
     reported_by: str | None = None # actor id (filled by the link stage), or the reporter's text when no entity
     confidence: float | None = None
-    source_entity: str | None = None       # local entity ids, set by the event stage
+    source_entity: str | None = None   # article-local entity id ("<article_id>:E<n>") of the source
     target_entity: str | None = None
     reported_by_entity: str | None = None
+    # CAMEO actor codes (RUSGOV, HUN, IGOUNO ...), set whenever the coder knows them, also for a group
+    # with no canonical actor ("Senior Hungarian officials" -> HUNGOV)
+    source_code: str | None = None
+    target_code: str | None = None
+    source_country: str | None = None  # first three letters of the code: ISO-3166 alpha-3, or IGO/NGO
+    target_country: str | None = None
 
 
 @dataclass

@@ -194,7 +194,8 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
     span = phrase_tokens(tok)
     text = span.text.strip()
     start, end = span.start_char, span.end_char
-    ent = index.at(tok.idx, tok.idx + len(tok.text)) or index.at(start, end)
+    head_ent = index.at(tok.idx, tok.idx + len(tok.text))
+    ent = head_ent or index.at(start, end)
     code = None
     if ent is not None:
         code = ent.code or ent.country
@@ -204,6 +205,12 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
             if ent.id not in index.titled:
                 index.titled[ent.id] = _titled_mention_code(ent, tok.doc.text)
             code = index.titled[ent.id]
+        if code and head_ent is None and len(code) == 3:
+            # "Ugandan officials", "Russian troops": the entity only names the group's country; the
+            # group's own word gives its sector (GOV, MIL ...)
+            whole = _kb(text, date)
+            if whole and len(whole) > 3 and whole[:3].isalpha():
+                code = code + whole[3:]
     if not code:
         code = _kb(text, date)
     if not code:

@@ -1,28 +1,40 @@
-"""Sentence-level CAMEO class prior for the event stage (a small learned model, no network, no GPU).
+"""The event stage's learned decision: which sentences hold an event, of which class and type.
 
-A TF-IDF (word uni/bigrams) + logistic-regression classifier over the CAMEO PentaClass
-(0 statement / no material event, 1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
-4 material conflict), trained by scripts/train_event_model.py on the ConfliBERT CAMEO sentences and stored as
-plain arrays in data/events/penta_model.npz. The dictionary coder decides the event type; this model only
-vetoes a dictionary event whose class the sentence as a whole clearly does not support ("campaigned on a
-promise" read as a military campaign). One call scores all of a document's candidate sentences.
+Two multinomial logistic-regression heads over one feature vector per sentence, the MiniLM sentence
+embedding (compare/embed.py, the packaged int8 ONNX all-MiniLM-L6-v2) joined with TF-IDF word
+uni/bigrams:
+- the class head gives the CAMEO PentaClass (0 statement / no event, 1 verbal cooperation, 2 material
+  cooperation, 3 verbal conflict, 4 material conflict);
+- the type head gives the PLOVER event type.
+Trained by scripts/train_event_model.py on ../shared/data (ConfliBERT CAMEO sentences, the tune part of
+the PLOVER gold records, PETRARCH2's unit-test sentences) and stored as plain arrays (no pickle) in
+data/events/event_model.npz, together with the decision thresholds the script tuned (see `Params`).
+The dictionary coder proposes candidates (trigger, CAMEO code, actors); events.py uses these
+probabilities to keep, re-type or drop them, and to add an event the dictionary missed.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-MODEL = Path(__file__).resolve().parents[1] / "data" / "events" / "penta_model.npz"
+MODEL = Path(__file__).resolve().parents[1] / "data" / "events" / "event_model.npz"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern, so training and use agree
 
 # PLOVER type -> CAMEO PentaClass, by the CAMEO root the type's codes fall under
 TYPE_CLASS = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "COOPERATE": 2, "AID": 2, "CONCEDE": 2, "RETREAT": 2,
               "INVESTIGATE": 2, "DEMAND": 3, "DISAPPROVE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 3,
               "MOBILIZE": 4, "SANCTION": 4, "COERCE": 4, "ASSAULT": 4, "FIGHT": 4}
+# the CAMEO code an event gets when the model, not a dictionary pattern, chose its type
+TYPE_CODE = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "050", "COOPERATE": "060", "AID": "070",
+             "CONCEDE": "080", "RETREAT": "087", "INVESTIGATE": "090", "DEMAND": "100", "DISAPPROVE": "110",
+             "REJECT": "120", "THREATEN": "130", "PROTEST": "140", "MOBILIZE": "150", "SANCTION": "160",
+             "COERCE": "170", "ASSAULT": "180", "FIGHT": "190"}
 
 
 def cameo_class(cameo: str | None, etype: str | None = None) -> int:
@@ -38,15 +50,38 @@ def analyze(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-class PentaModel:
-    def __init__(self, vocab: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray):
+@dataclass
+class Params:
+    """Decision thresholds (probabilities of the heads), tuned by the training script on the tune parts.
+    none_at: a sentence whose class-0 probability reaches this keeps no event;
+    veto: a dictionary event whose class has less than this probability is re-typed or dropped;
+    retype_at: ... re-typed (to the best type of the top class) when the top class has at least this;
+    fallback_at: a sentence with no dictionary event gets one on its main verb when an event class has
+    at least this probability (its type from the type head, its actors from the parse);
+    type_margin: a kept event takes the type head's choice within its class when that type's probability
+    exceeds the dictionary type's by this margin."""
+    none_at: float = 0.6
+    veto: float = 0.1
+    retype_at: float = 0.5
+    fallback_at: float = 0.6
+    type_margin: float = 0.3
+
+
+class EventModel:
+    def __init__(self, vocab: list[str], idf: np.ndarray, class_coef: np.ndarray, class_intercept: np.ndarray,
+                 type_coef: np.ndarray, type_intercept: np.ndarray, types: list[str], params: Params,
+                 emb_dim: int = 384):
         self.index = {w: i for i, w in enumerate(vocab)}
         self.idf = idf.astype(np.float64)
-        self.coef = coef.astype(np.float64)
-        self.intercept = intercept.astype(np.float64)
+        self.class_coef = class_coef.astype(np.float64)
+        self.class_intercept = class_intercept.astype(np.float64)
+        self.type_coef = type_coef.astype(np.float64)
+        self.type_intercept = type_intercept.astype(np.float64)
+        self.types = list(types)
+        self.params = params
+        self.emb_dim = emb_dim
 
-    def proba(self, texts: list[str]) -> np.ndarray:
-        """Class probabilities, one row per text (all texts in one matrix product)."""
+    def tfidf(self, texts: list[str]) -> np.ndarray:
         x = np.zeros((len(texts), len(self.idf)))
         for r, t in enumerate(texts):
             counts: dict[int, int] = {}
@@ -59,26 +94,50 @@ class PentaModel:
             n = np.linalg.norm(x[r])
             if n > 0:
                 x[r] /= n
-        z = x @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
+        return x
+
+    def features(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        if vectors is None:
+            from ..compare.embed import embed
+
+            vectors = embed(texts)
+        return np.hstack([np.asarray(vectors, dtype=np.float64), self.tfidf(texts)])
+
+    @staticmethod
+    def _softmax(z: np.ndarray) -> np.ndarray:
+        z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+
+    def proba(self, texts: list[str], vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(class probabilities n×5, type probabilities n×len(types)), all texts in one call."""
+        if not texts:
+            return np.zeros((0, 5)), np.zeros((0, len(self.types)))
+        x = self.features(texts, vectors)
+        return (self._softmax(x @ self.class_coef.T + self.class_intercept),
+                self._softmax(x @ self.type_coef.T + self.type_intercept))
 
     def save(self, path: Path, note: str = "") -> None:
         vocab = sorted(self.index, key=self.index.get)
         np.savez_compressed(path, vocab=np.array(vocab), idf=self.idf.astype(np.float32),
-                            coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
-                            note=np.array(note))
+                            class_coef=self.class_coef.astype(np.float32),
+                            class_intercept=self.class_intercept.astype(np.float32),
+                            type_coef=self.type_coef.astype(np.float32),
+                            type_intercept=self.type_intercept.astype(np.float32),
+                            types=np.array(self.types), params=np.array(json.dumps(asdict(self.params))),
+                            emb_dim=np.array(self.emb_dim), note=np.array(note))
 
 
-def load(path: Path = MODEL) -> PentaModel | None:
+def load(path: Path = MODEL) -> EventModel | None:
     if not path.exists():
         return None
     z = np.load(path, allow_pickle=False)
-    return PentaModel([str(w) for w in z["vocab"]], z["idf"], z["coef"], z["intercept"])
+    return EventModel([str(w) for w in z["vocab"]], z["idf"], z["class_coef"], z["class_intercept"],
+                      z["type_coef"], z["type_intercept"], [str(t) for t in z["types"]],
+                      Params(**json.loads(str(z["params"]))), int(z["emb_dim"]))
 
 
 @lru_cache(maxsize=1)
-def model() -> PentaModel | None:
+def model() -> EventModel | None:
     """The shipped model, or None when the data file is absent (the coder then runs dictionary-only)."""
     return load()

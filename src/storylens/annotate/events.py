@@ -14,20 +14,29 @@ Method: CAMEO verb-pattern coding over the spaCy dependency parse.
    intent governors and future auxiliaries (intended), reporting verbs and quotes (reported). An intended
    or modal act is a statement of intent and a refused one a rejection (data/events/intent_types.tsv:
    "will provide aid" -> AGREE, "would boycott" -> THREATEN, "won't meet" -> REJECT); mode keeps the modality.
-6. A small learned sentence-class model (event_model.py, trained on ConfliBERT CAMEO sentences) scores all
-   of a document's candidate sentences in one call and vetoes events on the side (cooperation vs conflict)
-   the sentence clearly is not on.
+6. Coordination: a party excluded from the act ("will talk only to Trump, not Zelensky") is the target of
+   a refusal; coordinated sources ("X and Y agreed") each get the event.
+7. The learned decision (event_model.py, trained by scripts/train_event_model.py): per sentence (and,
+   in a long sentence, per trigger clause) a class head and a type head over the MiniLM embedding and
+   TF-IDF keep, re-type or drop the dictionary's candidates ("no event" for statements), and add an
+   event on the main verb when the dictionary has none but an event class is clear. All of a
+   document's sentences go to the model in one call.
+8. Every event carries the CAMEO actor codes and countries of both sides (source_code, target_code,
+   source_country, target_country), also when there is no canonical actor.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from ..model import Document, Event
 from .dates import resolve_date
+from .event_actors import _AGENT_NOUNS as AGENT_NOUNS
 from .event_actors import ActorIndex, ActorRef, code_from_words, resolve_actor
 from . import event_model
 from .event_lexicon import Lexicon, lexicon
-from .event_model import cameo_class
+from .event_model import TYPE_CLASS, TYPE_CODE, cameo_class
 
 _ARG_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acomp", "oprd", "attr", "nsubjpass",
              "compound", "amod", "poss", "dative", "agent", "nsubj", "csubj", "advmod", "npadvmod", "appos"}
@@ -467,6 +476,15 @@ def _military(source: ActorRef | None, tok) -> bool:
     return any(w in _MILITARY_WORDS for w in source.text.lower().split())
 
 
+def _military_target(target: ActorRef | None) -> bool:
+    """Force used on an armed side ("struck Russian aircraft", "hit Iraqi troops") is fighting."""
+    if target is None:
+        return False
+    if target.code and "MIL" in target.code[3:]:
+        return True
+    return any(w in _MILITARY_WORDS for w in target.text.lower().split())
+
+
 def _civilian(tok, target: ActorRef | None, lex: Lexicon) -> bool:
     """Whether what the force was used on is civilian: the target actor or the attacked thing itself."""
     words = set(target.text.lower().split()) if target is not None else set()
@@ -541,6 +559,167 @@ def _titled_country(ref: ActorRef | None, sent, ents, lex: Lexicon) -> None:
         ref.code = codes.pop() + "GOV"
 
 
+_REPORTING_MODES = ("reported", "negated", "hypothetical", "intended")
+
+
+def _build_event(doc: Document, sent, c: Candidate, index: ActorIndex, lex: Lexicon, published: str | None, ents):
+    """(token index, Event, source, target, in a background clause, kind) for one trigger, or None when
+    the trigger has no actor to code."""
+    tok = c.tok
+    speaker, speaker_text = _speech_frame(tok, lex, index, published)
+    quote = _in_quote(doc, tok.idx)
+    if quote is not None and (quote.speaker_entity or quote.speaker_text):
+        reporter = quote.speaker_entity
+        reported_by = quote.speaker_entity or quote.speaker_text
+        if speaker is None and quote.speaker_text:
+            speaker = ActorRef(quote.speaker_text, quote.speaker_start or 0, quote.speaker_end or 0, quote.speaker_entity)
+    else:
+        reporter = speaker.entity if speaker else None
+        reported_by = (speaker.entity or speaker.text) if speaker else speaker_text
+    if c.kind == "verb":
+        s_tok = _subject(tok, lex)
+        source = None
+        if s_tok is not None:
+            source = resolve_actor(s_tok, index, published, speaker)
+            if source is None:
+                source = _search_actor(s_tok, index, published, None, speaker, 2)
+        target = _target(tok, index, published, source, speaker, lex)
+    else:
+        source = _noun_source(tok, index, published, speaker, lex)
+        target = _target(tok, index, published, source, speaker, lex)
+    for ref in (source, target):
+        _titled_country(ref, sent, ents, lex)
+    location = _location(tok, ents, [source, target])
+    if target is None and location and c.type in _MATERIAL:
+        # "seized a town near Kharkiv": the place's country is what the force acted against
+        loc_tok = next((e.root for e in ents if e.text == location), None)
+        target = resolve_actor(loc_tok, index, published) if loc_tok is not None else None
+        if _same(target, source):
+            target = None
+    etype, code = c.type, c.code
+    if etype == "FIGHT" and (code in ("190", "19") and not (_military(source, tok) or _military_target(target))
+                             or _civilian(tok, target, lex)):
+        # conventional military force needs an armed actor on both sides; killings and bombings by
+        # others, or force used against civilians, are assaults
+        etype, code = "ASSAULT", "180"
+    if speaker is not None and _obligation(tok, lex) and not _same(speaker, source):
+        # "X said Y must do Z": X demands Z of Y (CAMEO 10)
+        etype, code = "DEMAND", "100"
+        source, target = speaker, source or target
+    if source is None and target is None and speaker is not None and etype not in _MATERIAL | {"ASSAULT"}:
+        source = speaker  # "X said no meeting was agreed": the speaker's side is the party
+    if source is None and target is None:
+        return None
+    if c.kind == "noun" and source is None:
+        return None
+    if c.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass", "pobj") and tok.head.lemma_.lower() in lex.cues["reverse"]:
+        return None  # "lifted the blockade", "ended the strikes": not the act itself
+    mode, statement = _modality(tok, c, lex)
+    if statement is not None:
+        hit = lex.intent.get((code, statement)) or lex.intent.get((etype, statement))
+        if hit is not None:
+            etype, code = hit
+    if etype == "DEMAND" and code == "100" and mode == "hypothetical":
+        mode = "reported"
+    if mode == "asserted" and (quote is not None or reported_by):
+        mode = "reported"
+    date, date_text = _date(tok, ents, published)
+    conf = (0.8 if c.matched else 0.6 if c.kind == "verb" else 0.5) - (0.2 if source is None else 0.0)
+    trigger = tok.text if c.extra is None else f"{tok.text} {c.extra.text}"
+    return (tok.i, Event(
+        id="", article_id=doc.article.id, sentence=sent.text, start=sent.start_char, end=sent.end_char,
+        type=etype, cameo=code, mode=mode,
+        source_text=source.text if source else None, target_text=target.text if target else None,
+        trigger=trigger, location=location, date=date, date_text=date_text,
+        # the reporter's text stays in reported_by only when no entity names them; the link stage fills the id
+        reported_by=reported_by if mode in _REPORTING_MODES and reported_by and not reporter else None,
+        reported_by_entity=reporter if mode in _REPORTING_MODES else None,
+        confidence=round(conf, 2),
+        source_entity=source.entity if source else None, target_entity=target.entity if target else None,
+        source_code=source.code if source else None, target_code=target.code if target else None,
+        source_country=source.country if source else None, target_country=target.country if target else None,
+    ), source, target, _subordinate(tok, lex.cues["speech"]), c.kind)
+
+
+def _excluded_party(z):
+    """The party a phrase sets against the one an act is directed at ("to Trump, not Zelensky", "with
+    Macron, not with Scholz", "but not with Hezbollah"): the token naming it, or None."""
+    if z.dep_ not in ("appos", "conj", "prep") or z.pos_ not in ("PROPN", "NOUN", "ADP"):
+        return None
+    negated = any(c.dep_ == "neg" and c.i < z.i for c in z.children)
+    j = z.left_edge.i - 1
+    while not negated and j >= 0 and z.doc[j].lower_ in (",", "but", "and"):
+        j -= 1
+    if not negated and j >= 0 and z.doc[j].lower_ in ("not", "never") and z.doc[j].head.i in (z.head.i, z.i):
+        negated = True
+    if not negated:
+        return None
+    if z.pos_ == "ADP":
+        return next((c for c in z.children if c.dep_ == "pobj"), None)
+    return z
+
+
+def _with(x, source: ActorRef | None, target: ActorRef | None, etype: str | None = None, code: str | None = None):
+    i, e, _, _, sub, kind = x
+    ne = replace(e, source_text=source.text if source else None, target_text=target.text if target else None,
+                 source_entity=source.entity if source else None, target_entity=target.entity if target else None,
+                 source_code=source.code if source else None, target_code=target.code if target else None,
+                 source_country=source.country if source else None,
+                 target_country=target.country if target else None)
+    if etype:
+        ne.type, ne.cameo = etype, code
+    # the learned decision judges the act once: a party added by coordination follows its act
+    ne._base, ne._base_type = e, e.type
+    return (i, ne, source, target, sub, kind)
+
+
+def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None) -> list:
+    """Events the coordination around one coded act adds:
+    - a party excluded from the act ("will talk only to Trump, not Zelensky") is the target of a refusal
+      (the act's negated statement in data/events/intent_types.tsv, REJECT by default);
+    - coordinated sources ("Russia and China agreed", "Hungarian and Romanian officials met") each get
+      the event."""
+    i, e, source, target, _, kind = x
+    tok = sdoc[i]
+    out = []
+    if target is not None:
+        for z in tok.subtree:
+            z = _excluded_party(z)
+            if z is None:
+                continue
+            r = resolve_actor(z, index, published)
+            if r is None or _same(r, target) or _same(r, source):
+                continue
+            etype, code = (lex.intent.get((e.cameo, "negated")) or lex.intent.get((e.type, "negated"))
+                           or ("REJECT", "120"))
+            out.append(_with(x, source, r, etype, code))
+    if source is None:
+        return out
+    s_tok = _subject(tok, lex) if kind == "verb" else None
+    others: list[ActorRef] = []
+    if s_tok is not None:
+        for cj in s_tok.conjuncts:
+            r = resolve_actor(cj, index, published)
+            if r is not None and not _same(r, source) and not _same(r, target):
+                others.append(r)
+        # "Hungarian and Romanian officials": each nationality of the same group
+        if source.code and len(source.code) > 3:
+            seen = {source.code[:3]}
+            for m in s_tok.children:
+                if m.dep_ not in ("amod", "nmod"):
+                    continue
+                for cj in (m, *m.conjuncts):
+                    code = code_from_words([cj.text])
+                    if code and len(code) == 3 and code not in seen:
+                        seen.add(code)
+                        others.append(ActorRef(f"{cj.text} {s_tok.text}", cj.idx, s_tok.idx + len(s_tok.text),
+                                               None, code + source.code[3:]))
+    # each party gets the act; a mutual act with no other target stays without one, as PLOVER codes
+    # "the United States and Jordan agreed" (both sources, no target)
+    out.extend(_with(x, p, target) for p in others)
+    return out
+
+
 def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, published: str | None):
     cands: dict[int, Candidate] = {}
     for t in sent:
@@ -548,82 +727,16 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
         if c is not None:
             cands[t.i] = c
     out = []
-    ents = None
-    for i, c in cands.items():
+    ents = list(sent.ents) if cands else []
+    for c in cands.values():
         if _governor(c.tok, cands) is not None:
             continue
-        tok = c.tok
-        speaker, speaker_text = _speech_frame(tok, lex, index, published)
-        quote = _in_quote(doc, tok.idx)
-        if quote is not None and (quote.speaker_entity or quote.speaker_text):
-            reporter = quote.speaker_entity
-            reported_by = quote.speaker_entity or quote.speaker_text
-            if speaker is None and quote.speaker_text:
-                speaker = ActorRef(quote.speaker_text, quote.speaker_start or 0, quote.speaker_end or 0, quote.speaker_entity)
-        else:
-            reporter = speaker.entity if speaker else None
-            reported_by = (speaker.entity or speaker.text) if speaker else speaker_text
-        if c.kind == "verb":
-            s_tok = _subject(tok, lex)
-            source = None
-            if s_tok is not None:
-                source = resolve_actor(s_tok, index, published, speaker)
-                if source is None:
-                    source = _search_actor(s_tok, index, published, None, speaker, 2)
-            target = _target(tok, index, published, source, speaker, lex)
-        else:
-            source = _noun_source(tok, index, published, speaker, lex)
-            target = _target(tok, index, published, source, speaker, lex)
-        if ents is None:
-            ents = list(sent.ents)
-        for ref in (source, target):
-            _titled_country(ref, sent, ents, lex)
-        location = _location(tok, ents, [source, target])
-        if target is None and location and c.type in _MATERIAL:
-            # "seized a town near Kharkiv": the place's country is what the force acted against
-            loc_tok = next((e.root for e in ents if e.text == location), None)
-            target = resolve_actor(loc_tok, index, published) if loc_tok is not None else None
-            if _same(target, source):
-                target = None
-        etype, code = c.type, c.code
-        if etype == "FIGHT" and (code in ("190", "19") and not _military(source, tok) or _civilian(tok, target, lex)):
-            # conventional military force needs an armed actor on both sides; killings and bombings by
-            # others, or force used against civilians, are assaults
-            etype, code = "ASSAULT", "180"
-        if speaker is not None and _obligation(tok, lex) and not _same(speaker, source):
-            # "X said Y must do Z": X demands Z of Y (CAMEO 10)
-            etype, code = "DEMAND", "100"
-            source, target = speaker, source or target
-        if source is None and target is None and speaker is not None and etype not in _MATERIAL | {"ASSAULT"}:
-            source = speaker  # "X said no meeting was agreed": the speaker's side is the party
-        if source is None and target is None:
+        x = _build_event(doc, sent, c, index, lex, published, ents)
+        if x is None:
             continue
-        if c.kind == "noun" and source is None:
-            continue
-        if c.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass", "pobj") and tok.head.lemma_.lower() in lex.cues["reverse"]:
-            continue  # "lifted the blockade", "ended the strikes": not the act itself
-        mode, statement = _modality(tok, c, lex)
-        if statement is not None:
-            hit = lex.intent.get((code, statement)) or lex.intent.get((etype, statement))
-            if hit is not None:
-                etype, code = hit
-        if etype == "DEMAND" and code == "100" and mode == "hypothetical":
-            mode = "reported"
-        if mode == "asserted" and (quote is not None or reported_by):
-            mode = "reported"
-        date, date_text = _date(tok, ents, published)
-        conf = (0.8 if c.matched else 0.6 if c.kind == "verb" else 0.5) - (0.2 if source is None else 0.0)
-        trigger = tok.text if c.extra is None else f"{tok.text} {c.extra.text}"
-        out.append((tok.i, Event(
-            id="", article_id=doc.article.id, sentence=sent.text, start=sent.start_char, end=sent.end_char,
-            type=etype, cameo=code, mode=mode,
-            source_entity=source.entity if source else None, target_entity=target.entity if target else None,
-            source_text=source.text if source else None, target_text=target.text if target else None,
-            trigger=trigger, location=location, date=date, date_text=date_text,
-            reported_by=reported_by if mode in ("reported", "negated", "hypothetical", "intended") and reported_by and not reporter else None,
-            reported_by_entity=reporter if mode in ("reported", "negated", "hypothetical", "intended") else None,
-            confidence=round(conf, 2),
-        ), source, target, _subordinate(tok, lex.cues["speech"]), c.kind))
+        extra = _coordinated(sent.doc, x, index, lex, published)
+        out.append(x)
+        out.extend(extra)
     out.sort(key=lambda x: x[0])
     # background clauses yield an event only when the sentence has no main-clause event
     main = [x for x in out if not x[4]]
@@ -632,60 +745,168 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
     # a noun event repeating the type of a verb event in the same sentence is the same event
     verb_types = {e.type for _, e, _, _, sub, kind in out if kind == "verb"}
     out = [x for x in out if not (x[5] == "noun" and x[1].type in verb_types)]
+    for x in out:
+        x[1]._clause = _clause_text(sent, sent.doc[x[0]], lex)
     return [(e, s, t) for _, e, s, t, _, _ in out]
 
 
-# A dictionary event is dropped when the sentence classifier gives its side (cooperation or conflict)
-# less than this probability (measured on the ConfliBERT 80/20 split, the PLOVER records and the seeds;
-# higher values veto more wrong events in-domain but start removing right ones elsewhere, see
-# benchmarks/results/events.md).
-VETO_BELOW = 0.10
+_CLAUSE_SHARE = 0.7  # a clause shorter than this share of its sentence is also judged on its own
 
 
-def _side_prob(p, cls: int) -> float:
-    """Probability of the event's side: cooperation (classes 1-2) or conflict (3-4). The sentence model
-    and the dictionary draw the verbal/material line differently ("will provide aid" is verbal
-    cooperation in CAMEO), so only a sentence that clearly sits on the other side vetoes an event."""
-    if cls in (1, 2):
-        return float(p[1] + p[2])
-    if cls in (3, 4):
-        return float(p[3] + p[4])
-    return 1.0
+def _clause_text(sent, tok, lex: Lexicon) -> str | None:
+    """The trigger's own clause (its subtree, with its subject when that stands outside) when it is a
+    clearly smaller part of a long sentence: "It would read like a soap opera: ... he'll only talk to
+    Trump, not Zelensky" is a statement as a whole but a refusal in its clause."""
+    head = tok
+    while head.dep_ in ("xcomp", "dobj", "pobj", "prep", "acomp", "pcomp") and head.head.i != head.i \
+            and head.head.lemma_.lower() not in lex.cues["speech"]:
+        head = head.head
+    idx = {t.i for t in head.subtree}
+    subj = _subject(head, lex) if head.pos_ in ("VERB", "AUX") else None
+    if subj is not None and subj.i not in idx:
+        idx |= {t.i for t in subj.subtree}
+    if len(idx) >= _CLAUSE_SHARE * len(sent):
+        return None
+    doc = sent.doc
+    return " ".join(doc[i].text for i in sorted(idx))
 
 
-def _veto(per_sentence: list[tuple[object, list]], prior) -> None:
-    """Drop events whose class the sentence classifier rules out; one classifier call per document."""
-    texts = [sent.text for sent, evs in per_sentence if evs]
-    if not texts:
+def _main_verb(sent, lex: Lexicon):
+    """The verb a sentence reports: its root, or the clause a reporting root introduces."""
+    root = sent.root
+    if root.lemma_.lower() in lex.cues["speech"]:
+        for c in root.children:
+            if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX"):
+                return c
+        return None
+    return root if root.pos_ == "VERB" else None
+
+
+_PARTY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+def _could_hold_event(sent, lex: Lexicon) -> bool:
+    """A main verb and a party the actor stage can code (a named one, or "troops", "officials" ...)."""
+    if _main_verb(sent, lex) is None:
+        return False
+    return any(e.label_ in _PARTY_LABELS for e in sent.ents) or \
+        any(t.lemma_.lower() in AGENT_NOUNS or t.lower_ in AGENT_NOUNS for t in sent)
+
+
+def _set_type(e: Event, etype: str) -> None:
+    if e.type != etype:
+        e.type, e.cameo = etype, TYPE_CODE[etype]
+
+
+def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=None) -> None:
+    """The learned decision over the dictionary's candidates, sentence by sentence (in place):
+    no event where the class head says the sentence is a statement; an event whose class the head rules
+    out is re-typed to the head's class (or dropped when no class is clear); within its class an event
+    takes the type head's choice when that is clearly better; a sentence with no candidate gets one on
+    its main verb when an event class is clear. An event's confidence is its class probability, so the
+    sentence's most confident event is the one the model supports most. `probs` = (class, type)
+    probabilities per sentence, computed here in one call when not given."""
+    if not per_sentence:
         return
-    probs = prior.proba(texts)
-    k = 0
-    for _, evs in per_sentence:
-        if not evs:
-            continue
-        p = probs[k]
-        k += 1
-        evs[:] = [x for x in evs if _side_prob(p, cameo_class(x[0].cameo, x[0].type)) >= VETO_BELOW]
+    clause_probs: dict[int, tuple] = {}
+    lex = lexicon()
+    if probs is None:
+        # only sentences with a candidate, or with a main verb and a named party (where the model could
+        # add an event), go to the model: the rest cannot hold an event
+        need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or _could_hold_event(sent, lex)]
+        texts = [per_sentence[k][0].text for k in need]
+        clauses = [(id(x[0]), x[0]._clause) for _, evs in per_sentence for x in evs if getattr(x[0], "_clause", None)]
+        Pn, Qn = model.proba(texts + [c for _, c in clauses])
+        n = len(texts)
+        # an event in a long sentence is judged on its sentence and its own clause together
+        for k, (key, _) in enumerate(clauses):
+            clause_probs[key] = (Pn[n + k], Qn[n + k])
+        P = np.zeros((len(per_sentence), 5))
+        P[:, 0] = 1.0
+        Q = np.zeros((len(per_sentence), len(model.types)))
+        P[need], Q[need] = Pn[:n], Qn[:n]
+    else:
+        P, Q = probs
+    prm = model.params
+    tcol = {t: i for i, t in enumerate(model.types)}
+
+    def best_type(q, cls: int) -> str | None:
+        opts = [t for t in model.types if TYPE_CLASS.get(t) == cls]
+        return max(opts, key=lambda t: q[tcol[t]]) if opts else None
+
+    for k, (sent, evs) in enumerate(per_sentence):
+        ps, qs = P[k], Q[k]
+        top = 1 + int(np.argmax(ps[1:]))
+        kept = []
+        for x in evs:
+            e = x[0]
+            p, q = ps, qs
+            if id(e) in clause_probs:
+                pc, qc = clause_probs[id(e)]
+                p, q = (ps + pc) / 2, (qs + qc) / 2
+            base = getattr(e, "_base", None)
+            if base is not None:
+                if any(y[0] is base for y in kept):
+                    if e.type == getattr(e, "_base_type", None):
+                        e.type, e.cameo = base.type, base.cameo
+                    e.confidence = round(0.9 * (base.confidence or 0), 3)
+                    kept.append(x)
+                continue
+            if p[0] >= prm.none_at:
+                continue
+            cls = cameo_class(e.cameo, e.type)
+            if p[cls] < prm.veto:
+                top_e = 1 + int(np.argmax(p[1:]))
+                if p[top_e] < prm.retype_at:
+                    continue
+                _set_type(e, best_type(q, top_e))
+            elif e.type in tcol:
+                bt = best_type(q, cls)
+                if bt and q[tcol[bt]] - q[tcol[e.type]] >= prm.type_margin:
+                    _set_type(e, bt)
+            e.confidence = round(float(p[cameo_class(e.cameo, e.type)]), 3)
+            kept.append(x)
+        if not kept and ps[top] >= prm.fallback_at and ps[0] < prm.none_at:
+            p, q = ps, qs
+            verb = _main_verb(sent, lex)
+            etype = best_type(q, top)
+            if verb is not None and etype:
+                c = Candidate(verb, verb.lemma_.lower(), TYPE_CODE[etype], etype, "verb", False)
+                index = ActorIndex(doc.entities)
+                x = _build_event(doc, sent, c, index, lex, doc.article.published, list(sent.ents))
+                if x is not None:
+                    e = x[1]
+                    e.confidence = round(float(p[cameo_class(e.cameo, e.type)]), 3)
+                    kept.append((e, x[2], x[3]))
+        evs[:] = kept
 
 
-def code_events(doc: Document, prior="default") -> list[tuple[Event, ActorRef | None, ActorRef | None]]:
-    """Events of one parsed document with the actor references (codes) behind source and target.
-    prior: the sentence-class model (event_model.PentaModel); "default" loads the shipped one, None
-    codes with the dictionary alone."""
+def dictionary_events(doc: Document) -> list[tuple[object, list]]:
+    """(sentence, [(Event, source ref, target ref)]) for every sentence: the dictionary's candidates."""
     sdoc = doc._spacy
     if sdoc is None:
         return []
     lex = lexicon()
     index = ActorIndex(doc.entities)
     published = doc.article.published
-    per_sentence = [(sent, _sentence_events(doc, sent, index, lex, published)) for sent in sdoc.sents]
+    return [(sent, _sentence_events(doc, sent, index, lex, published)) for sent in sdoc.sents]
+
+
+def code_events(doc: Document, prior="default", probs=None) -> list[tuple[Event, ActorRef | None, ActorRef | None]]:
+    """Events of one parsed document with the actor references (codes) behind source and target.
+    prior: the learned decision model (event_model.EventModel); "default" loads the shipped one, None
+    codes with the dictionary alone. probs: precomputed (class, type) probabilities per sentence."""
+    per_sentence = dictionary_events(doc)
     if prior == "default":
         prior = event_model.model()
     if prior is not None:
-        _veto(per_sentence, prior)
+        decide(doc, per_sentence, prior, probs)
     out = [x for _, evs in per_sentence for x in evs]
     for n, (e, _, _) in enumerate(out):
         e.id = f"{doc.article.id}:V{n}"
+        e.__dict__.pop("_base", None)
+        e.__dict__.pop("_base_type", None)
+        e.__dict__.pop("_clause", None)
     return out
 
 

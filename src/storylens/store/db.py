@@ -53,7 +53,9 @@ CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY, article_id TEXT, sentence TEXT, start INTEGER, "end" INTEGER, type TEXT,
   cameo TEXT, mode TEXT, source TEXT, target TEXT, source_text TEXT, target_text TEXT, trigger TEXT,
-  location TEXT, date TEXT, date_text TEXT, reported_by TEXT, confidence REAL);
+  location TEXT, date TEXT, date_text TEXT, reported_by TEXT, confidence REAL,
+  source_entity TEXT, target_entity TEXT, source_code TEXT, target_code TEXT, source_country TEXT,
+  target_country TEXT);
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT);
 CREATE TABLE IF NOT EXISTS story_articles (
   story_id TEXT REFERENCES stories(id), article_id TEXT PRIMARY KEY REFERENCES articles(id));
@@ -97,7 +99,9 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, check_same_thread=False)
             self.conn.executescript(SCHEMA)
+            self._add_missing_columns()
             self._stamp_version()
+            self.conn.commit()
         self.conn.row_factory = sqlite3.Row
 
     def _stamp_version(self):
@@ -109,6 +113,17 @@ class Store:
         self.conn.execute(f"PRAGMA user_version = {int(version)}")
         self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("schema_version", str(version)), ("storylens_version", __version__)])
+
+    # columns added to a table after its first release; a store written before gets them on open
+    _LATER_COLUMNS = {"events": ("source_entity", "target_entity", "source_code", "target_code",
+                                 "source_country", "target_country")}
+
+    def _add_missing_columns(self):
+        for table, cols in self._LATER_COLUMNS.items():
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            for col in cols:
+                if col not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} TEXT")
         self.conn.commit()
 
     def close(self):
@@ -214,10 +229,11 @@ class Store:
                            q.speaker_start, q.speaker_end, q.cue, q.sentence))
                 c.execute("INSERT INTO quotes_fts VALUES (?,?,?,?)", (q.id, q.article_id, q.text, q.speaker_text or ""))
             for e in an.events:
-                c.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                c.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                           (e.id, e.article_id, e.sentence, e.start, e.end, e.type, e.cameo, e.mode, e.source, e.target,
                            e.source_text, e.target_text, e.trigger, e.location, e.date, e.date_text, e.reported_by,
-                           e.confidence))
+                           e.confidence, e.source_entity, e.target_entity, e.source_code, e.target_code,
+                           e.source_country, e.target_country))
             for s in an.stories:
                 c.execute("INSERT INTO stories VALUES (?,?,?)", (s.id, s.title, _dumps(s.summary)))
                 c.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", [(s.id, a) for a in s.article_ids])
