@@ -264,6 +264,8 @@ def _attribution(tok, sdoc, resolver: Resolver, reporting: frozenset) -> str | N
             if subj is None or subj.pos_ in ("PRON", "DET") and subj.lower_ not in PRONOUNS:
                 return None
             aid, text = resolver.actor_of(subj)
+            if aid is None and _unnamed_source(subj):
+                return None
             return aid or text
         cur = head
     for t in sdoc:
@@ -271,8 +273,20 @@ def _attribution(tok, sdoc, resolver: Resolver, reporting: frozenset) -> str | N
             for g in sdoc[t.i + 1].children:
                 if g.dep_ == "pobj":
                     aid, text = resolver.actor_of(g)
+                    if aid is None and _unnamed_source(g):
+                        return None
                     return aid or text
     return None
+
+
+def _unnamed_source(tok) -> bool:
+    """A reporter's unnamed source ("diplomatic sources", "people familiar with the talks"): what it
+    says is the outlet's own reporting, not a party's claim."""
+    return tok.pos_ != "PROPN" and (_lemma(tok) in _sourcing() or tok.lower_ in _sourcing())
+
+
+def _sourcing() -> frozenset:
+    return load_words(claims_file("sourcing.txt"))
 
 
 CONTRAST = {"but", "however", "yet", "although", "though"}
