@@ -90,3 +90,21 @@ def test_blame_goes_to_the_agent_of_the_stalling(nlp):
     assert rows[actor["Vell"]] > 0.3
     assert max(rows, key=rows.get) == actor["Vell"]
     assert rows.get(actor["Dorne"], 0.0) < rows[actor["Vell"]]
+
+
+def test_willingness_that_shuts_out_a_party_is_a_refusal(nlp):
+    from storylens.compare.context import Parser, build_views
+    from storylens.compare.lexicon import claims_file, find, load_entries
+    from storylens.link.actors import link_actors
+
+    art = Article(id="x1", source_path="x.txt", outlet="Delta News", text=(
+        "Governor Ilse Vell said she will only talk directly to Mayor Tomas Brink, not General Oren Dorne."))
+    docs = list(process_articles([art], nlp=nlp))
+    actors = link_actors(docs)
+    views = build_views(docs, {a.id: a.id for a in actors})
+    v = views["x1"]
+    people = {a.id for a in actors if a.type == "PERSON"}
+    found = find(v, v.sentences[0], Parser(None)(v.sentences[0].text), load_entries(claims_file("predicates.tsv")), people)
+    vell = next(a.id for a in actors if a.name.endswith("Vell"))
+    talk = [f for f in found if f.actor == vell and f.frame == "engage"]
+    assert talk and all(f.polarity < 0 for f in talk)
