@@ -85,13 +85,13 @@ def test_first_run_nests_stories_in_topics_in_batches():
         assert len(set(topic_of.values())) == 4
 
 
-def test_trained_models_separate_two_events_of_one_kind():
-    """The shipped models on articles written here: two different floods are two stories of one topic."""
-    from storylens.compare.grouping import RepIndex, load_model, pair_probabilities
+def test_shipped_model_matches_the_feature_code():
+    from storylens.compare.grouping import FEATURES, load_model
 
     model = load_model()
+    assert list(model["features"]) == FEATURES
     assert 0 < model["t_story"] < 1 and 0 < model["t_topic"] < 1
-    assert len(model["features"]) == len(__import__("storylens.compare.grouping", fromlist=["FEATURES"]).FEATURES)
+    assert model["topic"].n_features_in_ == len(FEATURES) == model["story"].n_features_in_
 
 
 FLOOD = [
@@ -100,6 +100,10 @@ FLOOD = [
 ]
 CHESS = [
     ("c1", "Teenager wins national chess title", "A sixteen-year-old from Porto won the national chess championship on Sunday after beating the defending champion in the final round. She had started the tournament as the ninth seed. The prize includes a place at the European championship."),
+]
+OTHER_FLOOD = [
+    ("g1", "Oder floods Wroclaw old town", "The Oder overflowed on Saturday and flooded the old town of Wroclaw, where 1,200 residents left their homes. Mayor Jacek Sutryk asked the army for help. Firefighters pumped water out of cellars near the cathedral."),
+    ("g2", "Wroclaw evacuates as Oder rises", "About 1,200 people were evacuated from Wroclaw's old town after the Oder burst its banks on Saturday. Mayor Jacek Sutryk said soldiers would reinforce the dikes. Trams stopped running in the centre."),
 ]
 FLOOD_LATE = [("f3", "Sava flood waters recede in Belgrade", "The Sava began to recede on Thursday, and residents of Belgrade's flooded suburbs started returning home. Mayor Dragan Petrovic said schools would reopen on Monday. Engineers inspected the damaged embankment.")]
 
@@ -174,3 +178,15 @@ def test_unchanged_stories_are_not_recomputed(nlp, monkeypatch):
     assert [to_dict(f) for f in cmp2.framing if f.story_id == chess] == \
         [to_dict(f) for f in cmp1.framing if f.story_id == chess]
     assert {t.id for t in cmp2.topics} >= {s.topic for s in cmp2.stories}
+
+
+def test_two_floods_are_two_stories_of_one_topic(nlp):
+    """Same kind of event, different river, city, mayor and figures: one topic, two stories."""
+    docs = list(process_articles(_arts(FLOOD + FLOOD_LATE + OTHER_FLOOD + CHESS), nlp=nlp))
+    an, _ = analyze_documents(docs)
+    story = {a: s for s in an.stories for a in s.article_ids}
+    assert story["f1"].id == story["f2"].id == story["f3"].id
+    assert story["g1"].id == story["g2"].id != story["f1"].id
+    assert story["g1"].topic == story["f1"].topic != story["c1"].topic
+    topics = {t.id: t for t in an.topics}
+    assert set(topics[story["f1"].topic].story_ids) == {story["f1"].id, story["g1"].id}
