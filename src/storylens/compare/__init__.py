@@ -114,7 +114,9 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
     person_ids = {rep.get(a.id, a.id) for a in actors if a.type == "PERSON"}
     views = build_views(documents, rep)
 
-    saved_vecs = state.get("vectors") or {}
+    # vectors saved by a run with another embedding model are not comparable: embed again
+    encoder = "|".join(str(x) for x in (config.embed_model, config.embed_tokenizer))
+    saved_vecs = (state.get("vectors") or {}) if state.get("vectors_model") == encoder else {}
     known = {}
     for aid, v in views.items():
         entry = saved_vecs.get(aid)
@@ -198,5 +200,5 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
         new_cache[story.id].setdefault("summary", to_dict(story.summary))
     vectors = {aid: {"h": views[aid].doc.article.content_hash, "v": _pack(r.vec)} for aid, r in reps.items()
                if aid in views}
-    out.state = {"stories_state": new_state, "story_cache": new_cache, "vectors": vectors}
+    out.state = {"stories_state": new_state, "story_cache": new_cache, "vectors": vectors, "vectors_model": encoder}
     return out
