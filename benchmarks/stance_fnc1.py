@@ -178,6 +178,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", type=Path, help="write the markdown report here")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-select", action="store_true", help="default blend weight, no claim-disjoint selection")
     ap.add_argument("--arc", action="store_true", help="also train on the ARC training pairs")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/storylens_stance"))
     ap.add_argument("--claim-split", action="store_true",
@@ -199,7 +200,7 @@ def main(argv=None):
     shared_heads = sum(h in seen_heads for h, _, _, _ in test_rows)
     t0 = time.time()
     model = T.train(train_rows + (T.arc_rows() if a.arc else []), a.cache, f"{tag}{a.arc}",
-                    meta={"data": "training_ids"})
+                    meta={"data": "training_ids"}, select=not a.no_select)
     emb = T.EmbCache(a.cache / "emb_cache.pkl")
     stats = (model.vectorizer, model.idf, model.avg_len)
     feats = T.featurise_rows(test_rows, stats, a.cache, f"test-under-{tag}{a.arc}", emb)

@@ -143,3 +143,51 @@ def test_refusal_names_its_agent_not_the_other_party(nlp):
 def test_compare_on_nothing():
     out = compare([], [], {}, None)
     assert out.stories == [] and out.claims == []
+
+
+# Three outlets: one reports Keller's readiness itself, one through unnamed diplomatic sources and as
+# an action ("repeatedly called for direct talks"), one blames her refusal. Both accounts of her
+# readiness contradict the third.
+EAST = Article(id="e1", source_path="east.txt", outlet="Eastern Courier", title="Orlen talks: what the diplomats say", text=(
+    "According to diplomatic sources, Anna Keller has repeatedly called for direct talks with President Marco Tessaro. "
+    "The Orlen border crossing has been closed since March, and farmers on both sides have lost their harvest. "
+    "Tessaro has sent only junior officials to the meetings in Vienna so far."))
+
+
+@pytest.fixture(scope="module")
+def three_outlets(nlp):
+    docs = list(process_articles([NORTH, SOUTH, EAST], nlp=nlp))
+    an, _ = analyze_documents(docs)
+    return an, {d.article.id: d.article.text for d in docs}
+
+
+def test_every_pair_of_opposite_outlets_is_a_contradiction(three_outlets):
+    an, texts = three_outlets
+    keller = _keller(an)
+    claims = {c.id: c for c in an.claims}
+    pairs = {frozenset((c.a.article_id, c.b.article_id)) for c in an.contradictions
+             if claims[c.claim_id].actors == [keller]}
+    assert frozenset(("n1", "s1")) in pairs
+    assert frozenset(("e1", "s1")) in pairs, "an action that shows willingness contradicts a refusal"
+    assert frozenset(("n1", "e1")) not in pairs
+    for c in an.contradictions:
+        for side in (c.a, c.b):
+            assert texts[side.article_id][side.start:side.end] == side.text
+    east = next(c for c in an.contradictions if "e1" in (c.a.article_id, c.b.article_id))
+    side = east.a if east.a.article_id == "e1" else east.b
+    assert "called for direct talks" in side.text
+
+
+def test_outlet_names_are_one_rule_everywhere(three_outlets):
+    from storylens.outlets import outlet_name
+
+    an, _ = three_outlets
+    names = {a.id: outlet_name(a) for a in an.articles}
+    for c in an.claims:
+        for s in c.stances:
+            assert s.outlet == names[s.article_id]
+    for f in an.framing:
+        assert f.outlet == names[f.article_id]
+    bare = Article(id="x", source_path="/data/2026-03-01_batch.jsonl", text="t", url="https://www.example-news.com/a/1")
+    assert outlet_name(bare) == "example-news.com"
+    assert outlet_name(Article(id="y", source_path="/data/2026-03-01_batch.jsonl.gz", text="t")) == "2026-03-01_batch"

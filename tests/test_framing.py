@@ -70,3 +70,41 @@ def test_scoring_rules():
     reported, _ = responsibility([_F("obstruct", 1, attributed_to="someone-else")])
     assert own > reported > 0
     assert responsibility([])[0] == 0.0
+
+
+# Who is blamed follows the agent of the stalling, not who is mentioned most or who fights:
+# Dorne is named in every sentence and attacks, but the article says Vell's refusal stalls the talks.
+STALL = Article(id="v1", source_path="vell.txt", outlet="Harbour Times", title="Talks stall", text=(
+    "Governor Ilse Vell has refused to meet General Oren Dorne, and the peace talks have stalled for a month. "
+    "General Oren Dorne launched an attack on the harbour on Tuesday. "
+    "Dorne visited the front on Wednesday. "
+    "Dorne met his commanders in the evening. "
+    "Vell spent the week in the capital."))
+
+
+def test_blame_goes_to_the_agent_of_the_stalling(nlp):
+    docs = list(process_articles([STALL], nlp=nlp))
+    an, _ = analyze_documents(docs)
+    actor = {a.name.split()[-1]: a.id for a in an.actors}
+    rows = {f.actor_id: f.responsibility for f in an.framing if f.article_id == "v1"}
+    assert rows[actor["Vell"]] > 0.3
+    assert max(rows, key=rows.get) == actor["Vell"]
+    assert rows.get(actor["Dorne"], 0.0) < rows[actor["Vell"]]
+
+
+def test_willingness_that_shuts_out_a_party_is_a_refusal(nlp):
+    from storylens.compare.context import Parser, build_views
+    from storylens.compare.lexicon import claims_file, find, load_entries
+    from storylens.link.actors import link_actors
+
+    art = Article(id="x1", source_path="x.txt", outlet="Delta News", text=(
+        "Governor Ilse Vell said she will only talk directly to Mayor Tomas Brink, not General Oren Dorne."))
+    docs = list(process_articles([art], nlp=nlp))
+    actors = link_actors(docs)
+    views = build_views(docs, {a.id: a.id for a in actors})
+    v = views["x1"]
+    people = {a.id for a in actors if a.type == "PERSON"}
+    found = find(v, v.sentences[0], Parser(None)(v.sentences[0].text), load_entries(claims_file("predicates.tsv")), people)
+    vell = next(a.id for a in actors if a.name.endswith("Vell"))
+    talk = [f for f in found if f.actor == vell and f.frame == "engage"]
+    assert talk and all(f.polarity < 0 for f in talk)

@@ -2,51 +2,96 @@
 import numpy as np
 import pytest
 
-from storylens.compare.stories import ArticleRep, cluster_articles
+from storylens.compare.stories import ArticleRep, assign
 from storylens.model import Article
 from storylens.pipeline import analyze_documents, process_articles
 
 
-def _rep(aid, direction, actors=(), noise=0.0, seed=0):
+def _rep(aid, direction, seed=0):
     rng = np.random.default_rng(seed)
     v = np.zeros(16, np.float32)
     v[direction] = 1.0
-    v += noise * rng.standard_normal(16).astype(np.float32)
-    return ArticleRep(aid, v / np.linalg.norm(v), frozenset(actors))
+    v += 0.1 * rng.standard_normal(16).astype(np.float32)
+    return ArticleRep(aid, v / np.linalg.norm(v), frozenset())
+
+
+# Pair probabilities made from a hidden label per article: "topic/story". Lets the tests check the
+# grouping logic (nesting, incremental ids) apart from the trained models.
+LABELS = {"a": "x/1", "b": "x/1", "c": "y/1", "d": "x/1", "e": "z/1", "f": "w/1", "g": "x/2", "h": "x/2"}
+MODEL = {"t_topic": 0.5, "t_story": 0.5}
+
+
+def _probs(reps):
+    def probs(ia, ib):
+        la = [LABELS[reps[i].id] for i in ia]
+        lb = [LABELS[reps[j].id] for j in ib]
+        pt = np.array([[0.9 if x.split("/")[0] == y.split("/")[0] else 0.05 for y in lb] for x in la], np.float32)
+        ps = np.array([[0.9 if x == y else 0.1 for y in lb] for x in la], np.float32)
+        return pt.reshape(len(la), len(lb)), ps.reshape(len(la), len(lb))
+    return probs
+
+
+def _assign(reps, state):
+    return assign(reps, state, model=MODEL, probs=_probs(reps))
 
 
 def test_ids_stay_and_are_never_reused():
-    first = [_rep("a", 0, seed=1, noise=0.1), _rep("b", 0, seed=2, noise=0.1), _rep("c", 5, seed=3, noise=0.1)]
-    stories, state = cluster_articles(first, {})
+    first = [_rep("a", 0, 1), _rep("b", 0, 2), _rep("c", 5, 3)]
+    stories, topic_of, state = _assign(first, {})
     assert sorted(map(sorted, stories.values())) == [["a", "b"], ["c"]]
     sid_ab = next(k for k, v in stories.items() if "a" in v)
     sid_c = next(k for k, v in stories.items() if "c" in v)
+    assert topic_of[sid_ab] != topic_of[sid_c]
 
     # new articles: one joins the first story, one opens a new one; old ids and members stay
-    second = first + [_rep("d", 0, seed=4, noise=0.1), _rep("e", 9, seed=5, noise=0.1)]
-    stories2, state2 = cluster_articles(second, state)
+    second = first + [_rep("d", 0, 4), _rep("e", 9, 5)]
+    stories2, topic_of2, state2 = _assign(second, state)
     assert stories2[sid_ab][:2] == stories[sid_ab] and "d" in stories2[sid_ab]
     assert stories2[sid_c] == ["c"]
+    assert topic_of2[sid_ab] == topic_of[sid_ab] and topic_of2[sid_c] == topic_of[sid_c]
     sid_e = next(k for k, v in stories2.items() if "e" in v)
     assert sid_e not in (sid_ab, sid_c)
 
     # an article that disappears takes its story with it, but the id is not handed out again
-    third = [r for r in second if r.id != "c"] + [_rep("f", 12, seed=6, noise=0.1)]
-    stories3, _ = cluster_articles(third, state2)
+    third = [r for r in second if r.id != "c"] + [_rep("f", 12, 6)]
+    stories3, topic_of3, state3 = _assign(third, state2)
     assert sid_c not in stories3
     sid_f = next(k for k, v in stories3.items() if "f" in v)
     assert sid_f not in (sid_ab, sid_c, sid_e)
     assert int(sid_f[1:]) > max(int(sid_ab[1:]), int(sid_c[1:]), int(sid_e[1:]))
+    assert topic_of[sid_c] not in set(topic_of3.values())
+    assert set(state3["topics"]) == set(topic_of3.values())
 
 
-def test_shared_actors_pull_borderline_articles_together():
-    a = ArticleRep("a", np.array([1.0, 0.0], np.float32), frozenset({"x", "y"}))
-    v = np.array([0.45, np.sqrt(1 - 0.45 ** 2)], np.float32)
-    with_actors = ArticleRep("b", v, frozenset({"x", "y"}))
-    without = ArticleRep("b", v, frozenset({"z"}))
-    s1, _ = cluster_articles([a, with_actors], {}, threshold=0.5, actor_weight=0.12)
-    s2, _ = cluster_articles([a, without], {}, threshold=0.5, actor_weight=0.12)
-    assert len(s1) == 1 and len(s2) == 2
+def test_a_new_event_of_a_known_topic_is_a_new_story_in_that_topic():
+    first = [_rep("a", 0, 1), _rep("b", 0, 2), _rep("c", 5, 3)]
+    stories, topic_of, state = _assign(first, {})
+    sid_ab = next(k for k, v in stories.items() if "a" in v)
+    second = first + [_rep("g", 0, 7), _rep("h", 0, 8)]
+    stories2, topic_of2, _ = _assign(second, state)
+    sid_gh = next(k for k, v in stories2.items() if "g" in v)
+    assert sorted(stories2[sid_gh]) == ["g", "h"] and sid_gh != sid_ab
+    assert topic_of2[sid_gh] == topic_of2[sid_ab]
+
+
+def test_first_run_nests_stories_in_topics_in_batches():
+    reps = [_rep(x, i, i) for i, x in enumerate("abcdefgh")]
+    for batch in (1000, 3):
+        stories, topic_of, _ = assign(reps, {}, model=MODEL, probs=_probs(reps), batch=batch)
+        groups = sorted(sorted(v) for v in stories.values())
+        assert groups == [["a", "b", "d"], ["c"], ["e"], ["f"], ["g", "h"]]
+        by_members = {tuple(sorted(v)): topic_of[k] for k, v in stories.items()}
+        assert by_members[("a", "b", "d")] == by_members[("g", "h")]
+        assert len(set(topic_of.values())) == 4
+
+
+def test_shipped_model_matches_the_feature_code():
+    from storylens.compare.grouping import FEATURES, load_model
+
+    model = load_model()
+    assert list(model["features"]) == FEATURES
+    assert 0 < model["t_story"] < 1 and 0 < model["t_topic"] < 1
+    assert model["topic"].n_features_in_ == len(FEATURES) == model["story"].n_features_in_
 
 
 FLOOD = [
@@ -55,6 +100,10 @@ FLOOD = [
 ]
 CHESS = [
     ("c1", "Teenager wins national chess title", "A sixteen-year-old from Porto won the national chess championship on Sunday after beating the defending champion in the final round. She had started the tournament as the ninth seed. The prize includes a place at the European championship."),
+]
+OTHER_FLOOD = [
+    ("g1", "Oder floods Wroclaw old town", "The Oder overflowed on Saturday and flooded the old town of Wroclaw, where 1,200 residents left their homes. Mayor Jacek Sutryk asked the army for help. Firefighters pumped water out of cellars near the cathedral."),
+    ("g2", "Wroclaw evacuates as Oder rises", "About 1,200 people were evacuated from Wroclaw's old town after the Oder burst its banks on Saturday. Mayor Jacek Sutryk said soldiers would reinforce the dikes. Trams stopped running in the centre."),
 ]
 FLOOD_LATE = [("f3", "Sava flood waters recede in Belgrade", "The Sava began to recede on Thursday, and residents of Belgrade's flooded suburbs started returning home. Mayor Dragan Petrovic said schools would reopen on Monday. Engineers inspected the damaged embankment.")]
 
@@ -98,3 +147,46 @@ def test_titles_and_summaries_point_into_articles(runs):
     assert len({s.article_id for s in flood.summary}) >= 2
     assert 5 <= len(flood.summary) <= 10
     assert len({(s.article_id, s.start) for s in flood.summary}) == len(flood.summary)
+
+
+def test_unchanged_stories_are_not_recomputed(nlp, monkeypatch):
+    from storylens.compare import compare, stories as stories_mod
+    from storylens.link.actors import link_actors
+    from storylens.model import to_dict
+
+    docs1 = list(process_articles(_arts(FLOOD + CHESS), nlp=nlp))
+    cmp1 = compare(docs1, link_actors(docs1), {})
+    chess = next(s.id for s in cmp1.stories if "c1" in s.article_ids)
+    flood = next(s.id for s in cmp1.stories if "f1" in s.article_ids)
+    assert sorted(cmp1.recomputed) == sorted([chess, flood])
+
+    embedded: list[str] = []
+    real = stories_mod.represent
+
+    def spy(views, *args, **kwargs):
+        embedded.extend(v.id for v in views)
+        return real(views, *args, **kwargs)
+
+    monkeypatch.setattr(stories_mod, "represent", spy)
+    docs2 = docs1 + list(process_articles(_arts(FLOOD_LATE), nlp=nlp))
+    cmp2 = compare(docs2, link_actors(docs2), cmp1.state)
+    assert embedded == ["f3"], "stored articles are not embedded again"
+    assert cmp2.recomputed == [flood]
+    assert "f3" in next(s for s in cmp2.stories if s.id == flood).article_ids
+    same = lambda cmp: [to_dict(c) for c in cmp.claims if c.story_id == chess]  # noqa: E731
+    assert same(cmp2) == same(cmp1)
+    assert [to_dict(f) for f in cmp2.framing if f.story_id == chess] == \
+        [to_dict(f) for f in cmp1.framing if f.story_id == chess]
+    assert {t.id for t in cmp2.topics} >= {s.topic for s in cmp2.stories}
+
+
+def test_two_floods_are_two_stories_of_one_topic(nlp):
+    """Same kind of event, different river, city, mayor and figures: one topic, two stories."""
+    docs = list(process_articles(_arts(FLOOD + FLOOD_LATE + OTHER_FLOOD + CHESS), nlp=nlp))
+    an, _ = analyze_documents(docs)
+    story = {a: s for s in an.stories for a in s.article_ids}
+    assert story["f1"].id == story["f2"].id == story["f3"].id
+    assert story["g1"].id == story["g2"].id != story["f1"].id
+    assert story["g1"].topic == story["f1"].topic != story["c1"].topic
+    topics = {t.id: t for t in an.topics}
+    assert set(topics[story["f1"].topic].story_ids) == {story["f1"].id, story["g1"].id}

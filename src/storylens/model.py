@@ -223,6 +223,16 @@ class Story:
     title: str
     article_ids: list[str] = field(default_factory=list)
     summary: list[SummarySentence] = field(default_factory=list)
+    topic: str | None = None       # id of the Topic (running crisis) the story belongs to
+
+
+@dataclass
+class Topic:
+    """The broader running crisis or subject that several stories belong to."""
+    id: str                        # "T<n>", never renumbered
+    title: str
+    story_ids: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -321,6 +331,7 @@ class Analysis:
     framing: list[Framing] = field(default_factory=list)
     coverage_gaps: list[CoverageGap] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
 
 
 _NESTED = {
@@ -348,4 +359,5 @@ _NESTED = {
     ("Analysis", "framing"): Framing,
     ("Analysis", "coverage_gaps"): CoverageGap,
     ("Analysis", "positions"): Position,
+    ("Analysis", "topics"): Topic,
 }

@@ -62,7 +62,7 @@ def analyze_documents(documents: Sequence[Document], config: Config | None = Non
         quotes=[q for d in documents for q in d.quotes],
         events=[e for d in documents for e in d.events],
         stories=cmp.stories, claims=cmp.claims, contradictions=cmp.contradictions,
-        framing=cmp.framing, coverage_gaps=cmp.coverage_gaps,
+        framing=cmp.framing, coverage_gaps=cmp.coverage_gaps, topics=cmp.topics,
         positions=extract_positions(documents, actors, config),
     )
     return analysis, cmp.state

@@ -6,6 +6,8 @@ story ids and memberships stay stable as articles arrive.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -13,7 +15,8 @@ from typing import Sequence
 import numpy as np
 
 from ..config import Config
-from ..model import Actor, Claim, Contradiction, CoverageGap, Document, Framing, Sentence, Story
+from ..model import (Actor, Claim, Contradiction, CoverageGap, Document, Framing, Sentence, Story,
+                     SummarySentence, Topic, from_dict, to_dict)
 from .context import Parser, actor_groups, build_views
 
 RELEVANT = 0.25          # cosine to the story below which a sentence is page clutter for that story
@@ -28,7 +31,9 @@ class Comparison:
     contradictions: list[Contradiction] = field(default_factory=list)
     framing: list[Framing] = field(default_factory=list)
     coverage_gaps: list[CoverageGap] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
     state: dict = field(default_factory=dict)   # saved in the store's state table, given back next run
+    recomputed: list[str] = field(default_factory=list)   # story ids whose claims/framing were redone
 
 
 def key_actors(story: Story, views, types: dict[str, str]) -> list[str]:
@@ -64,28 +69,99 @@ def relevant_sentences(story: Story, views, centroid: np.ndarray, config) -> dic
     return out
 
 
+def _pack(vec: np.ndarray) -> str:
+    return base64.b64encode(vec.astype(np.float16).tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> np.ndarray:
+    v = np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def _fingerprint(story: Story, views, names: dict[str, str]) -> str:
+    """Everything a story's claims, stances and framing depend on: its members' texts and the actors they name."""
+    h = hashlib.sha1()
+    for aid in sorted(story.article_ids):
+        v = views[aid]
+        h.update(f"{aid}|{v.doc.article.content_hash}|{len(v.text)}|{v.outlet}\n".encode())
+        for s_, e_, a in v.mentions:
+            h.update(f"{s_},{e_},{a},{names.get(a, '')};".encode())
+    return h.hexdigest()
+
+
 def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict, config: Config | None = None) -> Comparison:
+    """Stories and topics, then claims, stances, contradictions and framing per story.
+
+    A story whose members and their actors are unchanged since the last run keeps its claims,
+    contradictions, framing and summary from ``state`` (no parsing, no embedding); only the
+    stories that new or changed articles touch are recomputed. Article vectors are kept in
+    ``state`` too, so stored articles are not embedded again."""
     from .claims import (apply_stance_model, contradictions, load_stance_fn, paraphrase_claims, willingness_claims,
                          willingness_findings)
     from .framing import frame_story
     from .gaps import coverage_gaps
+    from .grouping import describe
     from .stories import build_stories, centroid
 
     config = config or Config()
+    state = dict(state or {})
     documents = [d for d in documents if d.article.text and not d.article.duplicate_of]
     if not documents:
-        return Comparison(state=dict(state or {}))
+        return Comparison(state=state)
     rep = actor_groups(actors)
     names = {a.id: a.name for a in actors}
     types = {a.id: a.type for a in actors}
     person_ids = {rep.get(a.id, a.id) for a in actors if a.type == "PERSON"}
     views = build_views(documents, rep)
-    stories, new_state, reps = build_stories(views, (state or {}).get("stories_state", state or {}), names, config)
-    parser = Parser(config.spacy_model)
-    pending: list = []
-    per_story: list[tuple[list[Claim], list[dict]]] = []
-    out = Comparison(stories=stories, state={"stories_state": new_state})
+
+    # vectors saved by a run with another embedding model are not comparable: embed again
+    encoder = "|".join(str(x) for x in (config.embed_model, config.embed_tokenizer))
+    saved_vecs = (state.get("vectors") or {}) if state.get("vectors_model") == encoder else {}
+    known = {}
+    for aid, v in views.items():
+        entry = saved_vecs.get(aid)
+        if entry and entry.get("h") == v.doc.article.content_hash:
+            known[aid] = describe(v, _unpack(entry["v"]), types)
+    cache = state.get("story_cache") or {}
+    fps: dict[str, str] = {}
+
+    def reusable(sid: str, members: list[str]) -> bool:
+        c = cache.get(sid)
+        if not c:
+            return False
+        fp = _fingerprint(Story(id=sid, title="", article_ids=members), views, names)
+        fps[sid] = fp
+        return c.get("fp") == fp
+
+    stories_state = state.get("stories_state", state if "stories" in state else {})
+    old_members = {sid: [a for a in m if a in views] for sid, m in (stories_state.get("stories") or {}).items()}
+    summaries = {sid: [from_dict(SummarySentence, x) for x in cache[sid].get("summary", [])]
+                 for sid, m in old_members.items() if sid in cache}
+    stories, topics, new_state, reps = build_stories(views, stories_state, names, config, types=types, reps=known,
+                                                     summaries=summaries)
+    # a summary is reused only when the story's members did not change
     for story in stories:
+        if story.id in summaries and sorted(old_members.get(story.id, [])) != sorted(story.article_ids):
+            mviews = [views[a] for a in story.article_ids]
+            from .stories import summarize
+            story.summary = summarize(mviews, [reps[a] for a in story.article_ids], config=config)
+    out = Comparison(stories=stories, topics=topics)
+    parser = None
+    pending: list = []
+    per_story: list[tuple[Story, list[Claim], list[dict]]] = []
+    new_cache: dict[str, dict] = {}
+    for story in stories:
+        if reusable(story.id, story.article_ids) and sorted(old_members.get(story.id, [])) == sorted(story.article_ids):
+            c = cache[story.id]
+            out.claims.extend(from_dict(Claim, x) for x in c.get("claims", []))
+            out.contradictions.extend(from_dict(Contradiction, x) for x in c.get("contradictions", []))
+            out.framing.extend(from_dict(Framing, x) for x in c.get("framing", []))
+            out.coverage_gaps.extend(from_dict(CoverageGap, x) for x in c.get("gaps", []))
+            new_cache[story.id] = c
+            continue
+        if parser is None:
+            parser = Parser(config.spacy_model)
+        out.recomputed.append(story.id)
         c = centroid([reps[a] for a in story.article_ids])
         relevant = relevant_sentences(story, views, c, config)
         members = [views[a] for a in story.article_ids]
@@ -101,14 +177,28 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
         p_claims, p_conf = paraphrase_claims(story, {a: views[a] for a in story.article_ids}, used, c, next_id,
                                              config, pending)
         story_claims = w_claims + p_claims
-        out.claims.extend(story_claims)
-        per_story.append((story_claims, w_conf + p_conf))
         framing = frame_story(story, views, key_actors(story, views, types), parser, person_ids, relevant)
+        gaps = coverage_gaps(story, story_claims, framing, [v.outlet for v in members], names)
+        per_story.append((story, story_claims, w_conf + p_conf))
+        out.claims.extend(story_claims)
         out.framing.extend(framing)
-        out.coverage_gaps.extend(coverage_gaps(story, story_claims, framing, [v.outlet for v in members], names))
-    # the stance model runs once over the whole corpus: its cost is mostly per call
+        out.coverage_gaps.extend(gaps)
+        new_cache[story.id] = {"fp": fps.get(story.id) or _fingerprint(story, views, names),
+                               "framing": to_dict(framing), "gaps": to_dict(gaps),
+                               "summary": to_dict(story.summary)}
+    # the stance model runs once over every recomputed story: its cost is mostly per call
     if pending:
         apply_stance_model(pending, load_stance_fn(), parser)
-    for story_claims, confs in per_story:
-        out.contradictions.extend(contradictions(story_claims, confs))
+    for story, story_claims, confs in per_story:
+        found = contradictions(story_claims, confs)
+        out.contradictions.extend(found)
+        new_cache[story.id]["claims"] = to_dict(story_claims)
+        new_cache[story.id]["contradictions"] = to_dict(found)
+    for story in stories:
+        if story.id not in new_cache:
+            continue
+        new_cache[story.id].setdefault("summary", to_dict(story.summary))
+    vectors = {aid: {"h": views[aid].doc.article.content_hash, "v": _pack(r.vec)} for aid, r in reps.items()
+               if aid in views}
+    out.state = {"stories_state": new_state, "story_cache": new_cache, "vectors": vectors, "vectors_model": encoder}
     return out

@@ -174,6 +174,19 @@ def willingness_claims(story: Story, views: dict[str, DocView], findings: list[F
             st = "discuss" if p == "discuss" else ("agree" if (p == "+") == (top > 0) else "disagree")
             stances.append(_stance_of(views[aid], f.sentence, st))
             confidence[aid] = c
+        # what each article states in its own voice, each way: an article that says both ("pushes back
+        # against the talks" ... "has repeatedly called for direct talks") stands against either side
+        said: dict[str, ClaimStance] = {}
+        for aid in story.article_ids:
+            best: dict[int, tuple[float, Finding]] = {}
+            for f in per_article.get(aid, []):
+                w, endorsed = _finding_weight(f)
+                if endorsed and (f.polarity not in best or w > best[f.polarity][0]):
+                    best[f.polarity] = (w, f)
+            for pol, (_, f) in best.items():
+                said[f"{aid}|{'agree' if (pol > 0) == (top > 0) else 'disagree'}"] = \
+                    _stance_of(views[aid], f.sentence, "agree" if (pol > 0) == (top > 0) else "disagree")
+        confidence["_said"] = said
         rep = next((positions[s.article_id][1] for s in stances if s.stance == "agree"), None) or \
             positions[stances[0].article_id][1]
         claim = Claim(id=next_id(), story_id=story.id, text=text, stances=stances, article_id=rep.view.id,
@@ -337,13 +350,22 @@ def _reported(text: str) -> bool:
 
 
 def contradictions(claims: list[Claim], confs: list[dict]) -> list[Contradiction]:
+    """Every pair of articles (from different outlets when there are several) that state opposite things
+    about one claim, each side with its own span. For willingness claims the sides are the statements
+    each article makes in its own voice, so an article that reports both positions is paired with both."""
     out = []
     for claim, conf in zip(claims, confs):
-        agree = [s for s in claim.stances if s.stance == "agree"]
-        disagree = [s for s in claim.stances if s.stance == "disagree"]
+        said = conf.get("_said")
+        if said is not None:
+            agree = [v for k, v in sorted(said.items()) if k.endswith("|agree")]
+            disagree = [v for k, v in sorted(said.items()) if k.endswith("|disagree")]
+        else:
+            agree = [s for s in claim.stances if s.stance == "agree"]
+            disagree = [s for s in claim.stances if s.stance == "disagree"]
         for d in disagree:
-            # pair each dissenting account with every agreeing one from another outlet (else any)
-            partners = [a for a in agree if a.outlet != d.outlet] or agree
+            # pair each dissenting account with every agreeing one from another outlet (else any other article)
+            partners = [a for a in agree if a.outlet != d.outlet] or \
+                [a for a in agree if a.article_id != d.article_id]
             for a in partners:
                 score = round(min(conf.get(a.article_id, 0.5), conf.get(d.article_id, 0.5)), 3)
                 out.append(Contradiction(claim_id=claim.id, story_id=claim.story_id, a=a, b=d, score=score,

@@ -8,32 +8,18 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Sequence
-from urllib.parse import urlparse
 
 from ..model import Actor, Document, Sentence
+from ..outlets import outlet_name
 
 QUOTE_PAIRS = [("\u201c", "\u201d"), ('"', '"'), ("\u2018", "\u2019"), ("\u00ab", "\u00bb")]
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-_FILE_PREFIX = re.compile(r"^\d+[_-]")
 
 
 def outlet_of(article) -> str:
-    """The outlet name, or the best stand-in: the URL's host, else the source file's name."""
-    if article.outlet:
-        return article.outlet
-    if article.url:
-        host = urlparse(article.url).netloc.lower()
-        if host:
-            return host[4:] if host.startswith("www.") else host
-    name = Path(article.source_path or article.id).name
-    for suffix in (".gz", ".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".xml"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    if article.record:
-        name = f"{name}#{article.record}"
-    return name or article.id
+    """The outlet name (one rule for every stage and page: :func:`storylens.outlets.outlet_name`)."""
+    return outlet_name(article)
 
 
 def words(text: str) -> list[str]:

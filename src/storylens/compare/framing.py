@@ -1,6 +1,7 @@
 """Framing per article and actor: responsibility, tone and loaded terms (own voice vs attributed).
 
-* ``responsibility`` (−1..1): how much the article casts the actor as the obstacle. Cues from
+* ``responsibility`` (−1..1): how much the article casts the actor as the obstacle: the agent of the
+  stalling / refusal the story is about, in the article's own voice. Cues from
   ``data/framing/responsibility.tsv`` (the actor as agent of blocking / stalling verbs, or as the
   target of blame) and the willingness predicates of ``data/claims/predicates.tsv`` (refusing to
   talk counts toward obstacle, being ready to talk against it). Negation flips a cue; cues the
@@ -27,6 +28,9 @@ from .lexicon import (PRONOUNS, Finding, Resolver, _attribution, claims_file, fi
 ATTRIBUTED = 0.5      # someone else's accusation, reported: counts half
 SELF_STATED = 0.7     # the actor's own claim about itself ("X says he is ready")
 MAX_EVIDENCE = 5
+# Attacking or invading casts an actor as a belligerent, not as the one who stalls the outcome
+# the story follows (talks, a deal): it counts a quarter of a stalling or refusal cue.
+AGGRESS_WEIGHT = 0.25
 
 
 @lru_cache(maxsize=4)
@@ -68,6 +72,8 @@ def responsibility_entries():
 def obstacle_sign(f: Finding) -> float:
     """+1 when the finding casts its actor as the obstacle, −1 as cooperative, 0 when neutral."""
     frame = f.frame
+    if frame == "aggress":
+        return AGGRESS_WEIGHT if f.polarity > 0 else 0.0
     if frame in ("obstruct", "blame"):
         return 1.0 if f.polarity > 0 else -0.5
     if frame == "cooperate":

@@ -264,6 +264,8 @@ def _attribution(tok, sdoc, resolver: Resolver, reporting: frozenset) -> str | N
             if subj is None or subj.pos_ in ("PRON", "DET") and subj.lower_ not in PRONOUNS:
                 return None
             aid, text = resolver.actor_of(subj)
+            if aid is None and _unnamed_source(subj):
+                return None
             return aid or text
         cur = head
     for t in sdoc:
@@ -271,8 +273,20 @@ def _attribution(tok, sdoc, resolver: Resolver, reporting: frozenset) -> str | N
             for g in sdoc[t.i + 1].children:
                 if g.dep_ == "pobj":
                     aid, text = resolver.actor_of(g)
+                    if aid is None and _unnamed_source(g):
+                        return None
                     return aid or text
     return None
+
+
+def _unnamed_source(tok) -> bool:
+    """A reporter's unnamed source ("diplomatic sources", "people familiar with the talks"): what it
+    says is the outlet's own reporting, not a party's claim."""
+    return tok.pos_ != "PROPN" and (_lemma(tok) in _sourcing() or tok.lower_ in _sourcing())
+
+
+def _sourcing() -> frozenset:
+    return load_words(claims_file("sourcing.txt"))
 
 
 CONTRAST = {"but", "however", "yet", "although", "though"}
@@ -321,6 +335,9 @@ def find(view: DocView, sentence: Sentence, sdoc, entries, person_ids: set[str])
                 continue
             neg = _negated(head, negators)
             hedged = hedged_sentence or _hedged(head, sdoc, hedges)
+            if e.frame == "engage" and e.polarity > 0 and not neg and _excludes(head, resolver, aid, negators):
+                # "will only talk to Trump, not Zelensky": willingness that shuts out a party is a refusal
+                neg, hedged = True, hedged_sentence
             cs = sentence.start + head.idx
             ce = sentence.start + sdoc[span[-1]].idx + len(sdoc[span[-1]].text)
             key = (e.frame, aid, cs)
@@ -336,6 +353,26 @@ def find(view: DocView, sentence: Sentence, sdoc, entries, person_ids: set[str])
             out.append(Finding(e.frame, -e.polarity if neg else e.polarity, aid, atext, view, sentence, cs, ce,
                                neg, hedged, attributed, q is not None, e))
     return _drop_complements(out, sdoc)
+
+
+def _excludes(head, resolver: "Resolver", agent: str, negators: frozenset) -> bool:
+    """The predicate names a party it will *not* deal with: "talk directly to A, not B", "meet A but not B"."""
+    for t in head.subtree:
+        if t.i == head.i or not (t.dep_ in ("neg", "advmod", "preconj", "cc") and
+                                 (_lemma(t) in negators or t.lower_ == "not")):
+            continue
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if nxt is not None and nxt.lower_ in ("only", "just", "merely", "least"):
+            continue     # "not only A" includes A
+        if t.head.i == head.i:
+            continue     # negates the predicate itself, handled as negation
+        for cand in [t.head, *t.head.children, *t.children]:
+            if cand.i in (t.i, head.i) or cand.pos_ not in ("PROPN", "NOUN"):
+                continue
+            other, _ = resolver.actor_of(cand)
+            if other and other != agent:
+                return True
+    return False
 
 
 def _drop_complements(found: list[Finding], sdoc) -> list[Finding]:

@@ -53,6 +53,68 @@ def split_sentences(text: str) -> list[str]:
     return out or [text.strip() or "."]
 
 
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, frozenset]:
+    out: dict[str, set] = {}
+    for line in (DATA_DIR / "antonyms.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, _, b = line.strip().lower().partition("\t")
+        if a and b:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _phrase_hits(toks: Sequence[str], name: str) -> int:
+    words, phrases = lexicon(name)
+    joined = " " + " ".join(toks) + " "
+    return sum(t in words for t in toks) + sum(joined.count(f" {p} ") for p in phrases)
+
+
+_NUM = re.compile(r"^\d+(?:[.,]\d+)?$")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}")
+
+
+def negation_scope(toks: Sequence[str], targets: set, window: int = 4) -> int:
+    """Claim words that a negation cue governs (within a few tokens before them) in a token list."""
+    neg_words, _ = lexicon("negation")
+    n = 0
+    for i, t in enumerate(toks):
+        if t in targets and any(x in neg_words or x.endswith("n't") for x in toks[max(0, i - window):i]):
+            n += 1
+    return n
+
+
+def contradiction_cues(h: "_Text", b: "_Body", top) -> list[float]:
+    """Signs that the body states the opposite of the claim, independent of the claim's topic."""
+    stop = _stop_words()
+    head_content = {t for t in h.toks if t not in stop and len(t) > 2}
+    top_toks = [t for i in top for t in b.sent_toks[i]]
+    ant = antonyms()
+    opposite = set().union(*[ant.get(t, frozenset()) for t in h.toks]) if h.toks else set()
+    top_set, body_set = set(top_toks), set(b.toks)
+    head_nums = {t for t in h.toks if _NUM.match(t)}
+    top_nums = {t for t in top_toks if _NUM.match(t)}
+    names = {m.group(0).lower() for m in _NAME.finditer(h.raw)}
+    missing = sum(1 for n in names if n not in body_set) / max(len(names), 1)
+    head_ref, head_will = _phrase_hits(h.toks, "refusal"), _phrase_hits(h.toks, "willingness")
+    top_ref, top_will = _phrase_hits(top_toks, "refusal"), _phrase_hits(top_toks, "willingness")
+    refute_words, _ = lexicon("refuting")
+    debunk_near = 0
+    for i in top:
+        st = b.sent_toks[i]
+        if names & set(st) and any(t in refute_words for t in st):
+            debunk_near += 1
+    return [
+        float(negation_scope(top_toks, head_content)), float(negation_scope(h.toks, head_content)),
+        float(len(opposite & top_set)), float(len(opposite & body_set)),
+        float(bool(head_nums) and bool(top_nums) and not (head_nums & top_nums)), float(len(head_nums & top_nums)),
+        float(missing), float(head_will > 0 and top_ref > 0 and head_ref == 0),
+        float(head_ref > 0 and top_will > 0 and top_ref == 0), float(top_ref), float(debunk_near),
+    ]
+
+
 @lru_cache(maxsize=None)
 def lexicon(name: str) -> tuple[frozenset, tuple[str, ...]]:
     """(single words, multi-word phrases) of a lexicon file."""
@@ -234,6 +296,9 @@ SCALAR_NAMES = (
     *(f"body_any_{x}" for x in LEXICONS), *(f"lead_{x}" for x in LEXICONS),
     "neg_mismatch", "refute_top_minus_body", "head_question", "head_quote", "top_question",
     "top_quote", "n_top_refute_sents", "n_top_hedge_sents",
+    # contradiction cues (claim-independent): what the body says against the claim's own words
+    "neg_scope_top", "neg_scope_head", "antonym_top", "antonym_body", "num_conflict", "num_shared",
+    "names_missing", "refusal_vs_will", "will_vs_refusal", "refusal_top", "debunk_near_name",
 )
 
 
@@ -288,6 +353,7 @@ def pair_features(h: _Text, b: _Body, idf: dict, avg_len: float) -> tuple[np.nda
         float("?" in h.raw), float(sum(h.raw.count(q) for q in "\"'“‘")),
         float(top_text.count("?")), float(top_text.count('"') + top_text.count("“")),
         float(sum(b.sent_lex[i][0] > 0 for i in top)), float(sum(b.sent_lex[i][1] > 0 for i in top)),
+        *contradiction_cues(h, b, top),
     ], dtype=np.float32)
     return scal, h.emb, top_vec
 
@@ -407,6 +473,9 @@ class StanceModel:
                             tv: np.ndarray) -> np.ndarray:
         if len(scal) == 0:
             return np.zeros((0, 4))
+        # an artefact trained before the contradiction cues reads only the features it knows
+        width = getattr(self.stage1, "n_features_in_", scal.shape[1])
+        scal = scal[:, :width]
         p_rel = self.stage1.predict_proba(scal)[:, 1]
         p3 = self.stage2.predict_proba([h for h, _ in pairs], [b for _, b in pairs], scal, hv, tv)
         return np.column_stack([p3 * p_rel[:, None], 1.0 - p_rel])

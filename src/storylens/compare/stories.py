@@ -1,100 +1,32 @@
-"""Stories: articles about the same developing event, grouped with sentence embeddings + shared actors.
+"""Stories inside topics: one real-world event or development, inside the running crisis it belongs to.
 
-Each article is represented by the mean embedding of its title and lead sentences (the part
-of a news article that says what it is about, and the part least polluted by page clutter)
-together with the set of actors it mentions most. Two articles are similar by the cosine of
-their vectors plus a bonus for shared actors.
+Two articles are in the same *story* when they report the same event or development (same
+actors, place, time, action) and in the same *topic* when they belong to the same broader
+running crisis. Both decisions come from models trained on ECB+ (see
+:mod:`storylens.compare.grouping`): each gives a probability for every pair of articles, and
+average linkage over those probabilities, with thresholds chosen by cross-validation by topic,
+forms topics first and then stories inside each topic, so a story never spans two topics.
 
-Grouping is incremental: stories saved in ``state`` keep their ids and members; a new article
-joins the story it is most similar to on average (average linkage) when that similarity clears
-``JOIN``, and the articles left over are clustered among themselves (average-linkage
-agglomerative clustering, same threshold) into new stories with fresh ids. Ids are ``S<n>``
-and never reused.
+Grouping is incremental: stories and topics saved in ``state`` keep their ids and members. A new
+article joins the topic it is closest to on average (when that clears the topic threshold), then
+the story of that topic it is closest to (when that clears the story threshold); the articles
+left over are grouped among themselves into new stories (inside the topic they joined) or new
+topics. Ids are ``S<n>`` and ``T<n>`` and never reused. Articles arrive in batches of
+``BATCH`` so the first run over a large corpus never builds an all-pairs matrix.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from ..model import Story, SummarySentence
+from ..model import Story, SummarySentence, Topic
 from .context import DocView, words
 from .embed import embed
+from .grouping import ArticleRep, RepIndex, lead_units, load_model, pair_probabilities, represent  # noqa: F401
 
-JOIN = 0.52            # average combined similarity needed to share a story (tuned on ECB+ train topics)
-ACTOR_WEIGHT = 0.12    # weight of actor overlap (Jaccard of main actors) in the combined similarity
-LEAD_SENTENCES = 5
-MAIN_ACTORS = 8
-
-
-@dataclass
-class ArticleRep:
-    id: str
-    vec: np.ndarray
-    actors: frozenset
-
-
-def lead_units(view: DocView, n: int | None = None) -> list[str]:
-    """Title plus the first substantial sentences."""
-    n = LEAD_SENTENCES if n is None else n
-    units = []
-    title = (view.doc.article.title or "").strip()
-    if title:
-        units.append(title)
-    for s in view.sentences:
-        if len(units) >= n + (1 if title else 0):
-            break
-        t = s.text.strip()
-        if len(words(t)) < 5 or t == title:
-            continue
-        units.append(t)
-    if not units:
-        units.append(view.text[:1000] or view.id)
-    return units
-
-
-def main_actors(view: DocView, k: int | None = None) -> frozenset:
-    k = MAIN_ACTORS if k is None else k
-    counts: dict[str, int] = {}
-    for _, _, a in view.mentions:
-        counts[a] = counts.get(a, 0) + 1
-    return frozenset(sorted(counts, key=lambda a: (-counts[a], a))[:k])
-
-
-def represent(views: Sequence[DocView], config=None) -> dict[str, ArticleRep]:
-    units = [lead_units(v) for v in views]
-    flat = [u for us in units for u in us]
-    vecs = embed(flat, config=config) if flat else np.zeros((0, 384), np.float32)
-    reps, i = {}, 0
-    for v, us in zip(views, units):
-        m = vecs[i:i + len(us)].mean(axis=0)
-        i += len(us)
-        m = m / max(float(np.linalg.norm(m)), 1e-12)
-        reps[v.id] = ArticleRep(v.id, m.astype(np.float32), main_actors(v))
-    return reps
-
-
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-def similarity_matrix(reps: Sequence[ArticleRep], actor_weight: float = ACTOR_WEIGHT) -> np.ndarray:
-    if not reps:
-        return np.zeros((0, 0), np.float32)
-    m = np.vstack([r.vec for r in reps])
-    sim = m @ m.T
-    if actor_weight:
-        n = len(reps)
-        jac = np.zeros((n, n), np.float32)
-        for i in range(n):
-            for j in range(i + 1, n):
-                jac[i, j] = jac[j, i] = _jaccard(reps[i].actors, reps[j].actors)
-        sim = sim + actor_weight * jac
-    return sim
+BATCH = 1000
 
 
 def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
@@ -118,49 +50,126 @@ def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def cluster_articles(reps: Sequence[ArticleRep], state: dict | None = None, threshold: float = JOIN,
-                     actor_weight: float = ACTOR_WEIGHT) -> tuple[dict[str, list[str]], dict]:
-    """Assign article ids to story ids. Returns ({story id: [article ids]}, new state)."""
-    state = dict(state or {})
-    old: dict[str, list[str]] = {k: list(v) for k, v in (state.get("stories") or {}).items()}
-    next_id = int(state.get("next_id") or 1)
-    for sid in old:
-        m = re.fullmatch(r"S(\d+)", sid)
+def nested_groups(pt: np.ndarray, ps: np.ndarray, t_topic: float, t_story: float) -> list[list[list[int]]]:
+    """Topics by average linkage over P(same topic), then stories inside each over P(same story)."""
+    out = []
+    for topic in agglomerate(pt, t_topic):
+        sub = ps[np.ix_(topic, topic)]
+        out.append([[topic[i] for i in g] for g in agglomerate(sub, t_story)])
+    return out
+
+
+ProbFn = Callable[[Sequence[int], Sequence[int]], tuple[np.ndarray, np.ndarray]]
+
+
+def _next(state: dict, key: str, existing, prefix: str) -> int:
+    n = int(state.get(key) or 1)
+    for x in existing:
+        m = re.fullmatch(prefix + r"(\d+)", x)
         if m:
-            next_id = max(next_id, int(m.group(1)) + 1)
-    by_id = {r.id: r for r in reps}
+            n = max(n, int(m.group(1)) + 1)
+    return n
+
+
+def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | None = None,
+           probs: ProbFn | None = None, batch: int = BATCH) -> tuple[dict[str, list[str]], dict[str, str], dict]:
+    """Place articles into stories and topics, keeping saved ids.
+
+    Returns ({story id: [article ids]}, {story id: topic id}, new state). ``probs(ia, ib)`` gives
+    (P(same topic), P(same story)) between positions of ``reps``; by default the trained models."""
+    state = dict(state or {})
+    reps = list(reps)
+    if probs is None or model is None:
+        model = model or load_model()
+    if probs is None:
+        index = RepIndex(reps)
+
+        def probs(ia, ib):
+            return pair_probabilities(index, ia, ib, model)
+    t_topic, t_story = float(model["t_topic"]), float(model["t_story"])
+    pos = {r.id: i for i, r in enumerate(reps)}
     stories: dict[str, list[str]] = {}
     placed: set[str] = set()
-    for sid, members in old.items():
-        keep = [a for a in members if a in by_id and a not in placed]
+    for sid, members in (state.get("stories") or {}).items():
+        keep = [a for a in members if a in pos and a not in placed]
         if keep:
             stories[sid] = keep
             placed.update(keep)
-    fresh = [r for r in reps if r.id not in placed]
+    topic_of: dict[str, str] = {}
+    for tid, sids in (state.get("topics") or {}).items():
+        for sid in sids:
+            if sid in stories and sid not in topic_of:
+                topic_of[sid] = tid
+    next_story = _next(state, "next_id", stories, "S")
+    next_topic = _next(state, "next_topic", set(topic_of.values()), "T")
+    for sid in stories:                      # stories saved before topics existed get one topic each
+        if sid not in topic_of:
+            topic_of[sid] = f"T{next_topic}"
+            next_topic += 1
 
-    # New articles first try the existing stories (average similarity to their members).
-    leftovers: list[ArticleRep] = []
-    for r in fresh:
-        best, best_sid = -1.0, None
-        for sid, members in stories.items():
-            mreps = [by_id[a] for a in members]
-            cos = float(np.mean(np.vstack([m.vec for m in mreps]) @ r.vec))
-            jac = float(np.mean([_jaccard(r.actors, m.actors) for m in mreps]))
-            s = cos + actor_weight * jac
-            if s > best:
-                best, best_sid = s, sid
-        if best_sid is not None and best >= threshold:
-            stories[best_sid].append(r.id)
+    def new_story(members: list[str], tid: str) -> None:
+        nonlocal next_story
+        sid = f"S{next_story}"
+        next_story += 1
+        stories[sid] = members
+        topic_of[sid] = tid
+
+    fresh = [r.id for r in reps if r.id not in placed]
+    for b in range(0, len(fresh), max(1, batch)):
+        chunk = fresh[b:b + batch]
+        ic = [pos[a] for a in chunk]
+        joined: dict[str, list[int]] = {}     # topic id → positions in chunk
+        leftovers: list[int] = []
+        if stories:
+            sids = list(stories)
+            tids = sorted(set(topic_of[s] for s in sids))
+            old = [a for s in sids for a in stories[s]]
+            io = [pos[a] for a in old]
+            pt, ps = probs(ic, io)
+            col = 0
+            s_cols: dict[str, slice] = {}
+            for s in sids:
+                s_cols[s] = slice(col, col + len(stories[s]))
+                col += len(stories[s])
+            s_mean = {s: ps[:, sl].mean(axis=1) for s, sl in s_cols.items()}
+            t_members = {t: np.concatenate([np.arange(s_cols[s].start, s_cols[s].stop) for s in sids if topic_of[s] == t])
+                         for t in tids}
+            t_mean = np.stack([pt[:, t_members[t]].mean(axis=1) for t in tids], axis=1)
+            for k, a in enumerate(chunk):
+                j = int(np.argmax(t_mean[k]))
+                if t_mean[k, j] < t_topic:
+                    leftovers.append(k)
+                    continue
+                tid = tids[j]
+                cands = [s for s in sids if topic_of[s] == tid]
+                best = max(cands, key=lambda s: (float(s_mean[s][k]), s))
+                if float(s_mean[best][k]) >= t_story:
+                    stories[best].append(a)
+                else:
+                    joined.setdefault(tid, []).append(k)
         else:
-            leftovers.append(r)
+            leftovers = list(range(len(chunk)))
+        for tid, ks in joined.items():
+            pt, ps = probs([ic[k] for k in ks], [ic[k] for k in ks])
+            for g in agglomerate(ps, t_story):
+                new_story([chunk[ks[i]] for i in g], tid)
+        if leftovers:
+            il = [ic[k] for k in leftovers]
+            pt, ps = probs(il, il)
+            for topic in nested_groups(pt, ps, t_topic, t_story):
+                tid = f"T{next_topic}"
+                next_topic += 1
+                for g in topic:
+                    new_story([chunk[leftovers[i]] for i in g], tid)
+        placed.update(chunk)
 
-    for group in agglomerate(similarity_matrix(leftovers, actor_weight), threshold):
-        sid = f"S{next_id}"
-        next_id += 1
-        stories[sid] = [leftovers[i].id for i in group]
-
-    new_state = {"stories": {k: list(v) for k, v in stories.items()}, "next_id": next_id}
-    return stories, new_state
+    topics: dict[str, list[str]] = {}
+    for sid in stories:
+        topics.setdefault(topic_of[sid], []).append(sid)
+    new_state = {"stories": {k: list(v) for k, v in stories.items()},
+                 "topics": {k: list(v) for k, v in topics.items()},
+                 "next_id": next_story, "next_topic": next_topic}
+    return stories, {s: topic_of[s] for s in stories}, new_state
 
 
 def centroid(reps: Sequence[ArticleRep]) -> np.ndarray:
@@ -239,17 +248,39 @@ def summarize(views: Sequence[DocView], reps: Sequence[ArticleRep], k_min: int =
                             start=cands[i][2].start, end=cands[i][2].end) for i in chosen]
 
 
+def _num(x: str) -> int:
+    return int(x[1:]) if x[1:].isdigit() else 0
+
+
 def build_stories(views: dict[str, DocView], state: dict, actor_names: dict[str, str], config=None,
-                  with_summary: bool = True) -> tuple[list[Story], dict, dict[str, ArticleRep]]:
+                  with_summary: bool = True, types: dict[str, str] | None = None, reps: dict | None = None,
+                  summaries: dict | None = None):
+    """Stories (with titles and summaries) and topics. Returns (stories, topics, new state, reps).
+
+    ``reps`` may hold article representations already computed (they are recomputed for the
+    others); ``summaries`` maps story id → summary to reuse for stories whose members did not change."""
     ordered = sorted(views.values(), key=lambda v: (v.doc.article.published or "", v.doc.article.source_path or "", v.id))
-    reps = represent(ordered, config)
-    assignment, new_state = cluster_articles([reps[v.id] for v in ordered], state)
+    reps = dict(reps or {})
+    todo = [v for v in ordered if v.id not in reps]
+    if todo:
+        reps.update(represent(todo, types, config))
+    assignment, topic_of, new_state = assign([reps[v.id] for v in ordered], state)
     stories = []
     for sid, members in assignment.items():
         mviews = [views[a] for a in members]
         mreps = [reps[a] for a in members]
-        summary = summarize(mviews, mreps, config=config) if with_summary else []
+        if summaries is not None and sid in summaries:
+            summary = summaries[sid]
+        else:
+            summary = summarize(mviews, mreps, config=config) if with_summary else []
         stories.append(Story(id=sid, title=story_title(mviews, mreps, actor_names), article_ids=list(members),
-                             summary=summary))
-    stories.sort(key=lambda s: int(s.id[1:]) if s.id[1:].isdigit() else 0)
-    return stories, new_state, reps
+                             summary=summary, topic=topic_of[sid]))
+    stories.sort(key=lambda s: _num(s.id))
+    topics = []
+    for tid, sids in sorted(new_state["topics"].items(), key=lambda kv: _num(kv[0])):
+        members = [a for s in sids for a in assignment[s]]
+        mviews = [views[a] for a in members]
+        mreps = [reps[a] for a in members]
+        topics.append(Topic(id=tid, title=story_title(mviews, mreps, actor_names),
+                            story_ids=sorted(sids, key=_num), article_ids=members))
+    return stories, topics, new_state, reps

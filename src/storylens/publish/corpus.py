@@ -85,12 +85,9 @@ class Corpus:
 
     def outlet(self, article_id: str | None) -> str:
         """The outlet name, or the file name when the article carries none (still tells sources apart)."""
-        a = self.articles.get(article_id or "")
-        if a is None:
-            return "unknown outlet"
-        if a.outlet:
-            return a.outlet
-        return Path(a.source_path).stem or "unknown outlet"
+        from ..outlets import outlet_name
+
+        return outlet_name(self.articles.get(article_id or ""))
 
     def actor_name(self, actor_id: str | None) -> str | None:
         if not actor_id:

@@ -1,0 +1,320 @@
+"""What two articles share, as numbers a learned model turns into "same story" / "same topic".
+
+Each article becomes an :class:`ArticleRep`: a MiniLM vector of its title and lead, TF-IDF
+weights of its body and of its lead (IDF from a background news corpus shipped as data, so an
+article's representation never changes when others arrive), the actors it names split by kind
+(people and organisations, places), the event triggers, event types and dates the event coder
+found, the years and numbers it states, and its publication date.
+
+:func:`pair_features` compares every article of one list with every article of another, all
+vectorised (sparse incidence products), so that the cost of placing 50 new articles grows with
+the number of stored articles only linearly. The models (gradient-boosted trees, one for
+stories, one for topics) and their linkage thresholds are trained by ``scripts/train_stories.py``
+on ECB+ topics 1-35 with cross-validation by topic.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "stories"
+MODEL_PATH = DATA / "grouping.joblib"
+IDF_PATH = DATA / "idf.tsv.gz"
+
+LEAD_SENTENCES = 5       # title + this many substantial sentences make the embedded lead
+LEAD_TERMS = 3           # sentences whose terms make the lead TF-IDF vector
+MAIN_ACTORS = 8
+DATE_SLACK = 3           # days: two event dates this close count as the same time
+PERSON_TYPES = {"PERSON", "ORG", "NORP"}
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+
+FEATURES = [
+    "tfidf_body", "tfidf_lead", "embed_lead", "actors_main", "actors_cos", "places", "triggers",
+    "event_types", "dates_both", "dates_near", "years", "numbers", "published_both", "published_gap",
+    "len_min", "len_max",
+]
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'\u2019-]*[a-z0-9]|[a-z0-9]")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news", "new"}
+
+
+@lru_cache(maxsize=1)
+def background_idf() -> tuple[dict[str, float], float]:
+    """Word → IDF over a background news corpus; unseen words get the rarest weight."""
+    idf: dict[str, float] = {}
+    if IDF_PATH.exists():
+        with gzip.open(IDF_PATH, "rt", encoding="utf-8") as f:
+            for line in f:
+                w, _, v = line.rstrip("\n").partition("\t")
+                if w and v:
+                    idf[w] = float(v)
+    top = idf.pop("<unseen>", None) or max(idf.values(), default=1.0)
+    return idf, top
+
+
+def tokens(text: str) -> list[str]:
+    stop = stopwords()
+    return [t for t in _TOKEN.findall(text.lower()) if t not in stop and not t.isdigit() and len(t) > 1]
+
+
+def tfidf(text: str) -> dict[str, float]:
+    """Sublinear TF × background IDF, L2-normalised."""
+    idf, top = background_idf()
+    counts: dict[str, int] = {}
+    for t in tokens(text):
+        counts[t] = counts.get(t, 0) + 1
+    vec = {t: (1.0 + math.log(n)) * idf.get(t, top) for t, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def _stem(trigger: str) -> str:
+    # A crude stem so that "arrested" / "arrest" / "arrests" meet; triggers are single words or short phrases.
+    t = trigger.lower().strip().split()[-1] if trigger.strip() else ""
+    return t[:5]
+
+
+def _ordinal(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        return _dt.date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+@dataclass
+class ArticleRep:
+    id: str
+    vec: np.ndarray
+    actors: frozenset                                   # main actors (most mentioned)
+    terms: dict = field(default_factory=dict)           # body TF-IDF
+    lead: dict = field(default_factory=dict)            # lead TF-IDF
+    actor_counts: dict = field(default_factory=dict)    # actor id → mentions (people, organisations)
+    places: frozenset = frozenset()
+    triggers: frozenset = frozenset()
+    types: frozenset = frozenset()
+    days: frozenset = frozenset()                       # event dates as day ordinals
+    years: frozenset = frozenset()
+    numbers: frozenset = frozenset()
+    published: int | None = None
+    length: int = 0
+
+
+def lead_units(view, n: int | None = None) -> list[str]:
+    """Title plus the first substantial sentences."""
+    n = LEAD_SENTENCES if n is None else n
+    units = []
+    title = (view.doc.article.title or "").strip()
+    if title:
+        units.append(title)
+    for s in view.sentences:
+        if len(units) >= n + (1 if title else 0):
+            break
+        t = s.text.strip()
+        if len(_WORDS.findall(t)) < 5 or t == title:
+            continue
+        units.append(t)
+    if not units:
+        units.append(view.text[:1000] or view.id)
+    return units
+
+
+def describe(view, vec: np.ndarray, types: dict[str, str]) -> ArticleRep:
+    """Everything but the embedding (computed in one batch by the caller)."""
+    counts: dict[str, int] = {}
+    places: set[str] = set()
+    people: dict[str, int] = {}
+    for _, _, a in view.mentions:
+        counts[a] = counts.get(a, 0) + 1
+        kind = types.get(a, "")
+        if kind in PLACE_TYPES:
+            places.add(a)
+        elif kind in PERSON_TYPES or not kind:
+            people[a] = people.get(a, 0) + 1
+    main = frozenset(sorted(counts, key=lambda a: (-counts[a], a))[:MAIN_ACTORS])
+    triggers, etypes, days = set(), set(), set()
+    for e in view.doc.events:
+        if e.trigger:
+            triggers.add(_stem(e.trigger))
+        if e.type:
+            etypes.add(e.type)
+        if e.location:
+            places.add("loc:" + e.location.lower().strip())
+        d = _ordinal(e.date)
+        if d is not None:
+            days.add(d)
+    title = (view.doc.article.title or "").strip()
+    lead_text = " ".join([title] + [s.text for s in view.sentences[:LEAD_TERMS]])
+    text = view.text
+    return ArticleRep(
+        id=view.id, vec=vec, actors=main, terms=tfidf(title + "\n" + text), lead=tfidf(lead_text),
+        actor_counts=people, places=frozenset(places), triggers=frozenset(triggers), types=frozenset(etypes),
+        days=frozenset(days), years=frozenset(_YEAR.findall(text)),
+        numbers=frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n)),
+        published=_ordinal(view.doc.article.published), length=len(_WORDS.findall(text)),
+    )
+
+
+def represent(views: Sequence, types: dict[str, str] | None = None, config=None) -> dict[str, ArticleRep]:
+    from .embed import embed
+
+    types = types or {}
+    units = [lead_units(v) for v in views]
+    flat = [u for us in units for u in us]
+    vecs = embed(flat, config=config) if flat else np.zeros((0, 384), np.float32)
+    reps, i = {}, 0
+    for v, us in zip(views, units):
+        m = vecs[i:i + len(us)].mean(axis=0)
+        i += len(us)
+        m = m / max(float(np.linalg.norm(m)), 1e-12)
+        reps[v.id] = describe(v, m.astype(np.float32), types)
+    return reps
+
+
+# ---- vectorised pair features ---------------------------------------------------------------
+
+def _incidence(dicts: Sequence[dict]) -> sparse.csr_matrix:
+    vocab: dict = {}
+    rows, cols, vals = [], [], []
+    for i, d in enumerate(dicts):
+        for k, v in d.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(k, len(vocab)))
+            vals.append(v)
+    return sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(len(dicts), max(1, len(vocab))))
+
+
+def _unit(d: dict) -> dict:
+    n = math.sqrt(sum(v * v for v in d.values())) or 1.0
+    return {k: v / n for k, v in d.items()}
+
+
+def _spread(days: frozenset) -> frozenset:
+    return frozenset(d + k for d in days for k in range(-DATE_SLACK, DATE_SLACK + 1))
+
+
+class RepIndex:
+    """Sparse matrices of a list of articles, built once, from which any block of pair features is cut."""
+
+    _COS = ("terms", "lead", "actor_counts")
+    _SETS = ("actors", "places", "triggers", "types", "years", "numbers")
+
+    def __init__(self, reps: Sequence[ArticleRep]):
+        self.reps = list(reps)
+        self.pos = {r.id: i for i, r in enumerate(self.reps)}
+        self.emb = np.vstack([r.vec for r in self.reps]) if self.reps else np.zeros((0, 384), np.float32)
+        self.cos = {
+            "terms": _incidence([r.terms for r in self.reps]),
+            "lead": _incidence([r.lead for r in self.reps]),
+            "actor_counts": _incidence([_unit(r.actor_counts) for r in self.reps]),
+        }
+        self.sets = {k: _incidence([{x: 1.0 for x in getattr(r, k)} for r in self.reps]) for k in self._SETS}
+        self.sets["near"] = _incidence([{x: 1.0 for x in _spread(r.days)} for r in self.reps])
+        self.size = {k: np.asarray(m.sum(axis=1)).ravel().astype(np.float32) for k, m in self.sets.items()}
+        self.has_days = np.array([bool(r.days) for r in self.reps])
+        self.pub = np.array([r.published if r.published is not None else -1 for r in self.reps], np.float32)
+        self.loglen = np.log1p(np.array([r.length for r in self.reps], np.float32))
+
+    def _dot(self, m: sparse.csr_matrix, ia, ib) -> np.ndarray:
+        return np.asarray((m[ia] @ m[ib].T).todense(), dtype=np.float32)
+
+    def _jac(self, key: str, ia, ib) -> np.ndarray:
+        inter = self._dot(self.sets[key], ia, ib)
+        union = self.size[key][ia][:, None] + self.size[key][ib][None, :] - inter
+        return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0).astype(np.float32)
+
+    def features(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+        """Features of every (ia[i], ib[j]) pair: array of shape (len(ia), len(ib), len(FEATURES))."""
+        ia, ib = np.asarray(ia, int), np.asarray(ib, int)
+        n, m = len(ia), len(ib)
+        if not n or not m:
+            return np.zeros((n, m, len(FEATURES)), np.float32)
+        both = self.has_days[ia][:, None] & self.has_days[ib][None, :]
+        pa, pb = self.pub[ia][:, None], self.pub[ib][None, :]
+        pub_both = (pa >= 0) & (pb >= 0)
+        gap = np.where(pub_both, np.log1p(np.abs(pa - pb)), 0.0)
+        la, lb = self.loglen[ia][:, None], self.loglen[ib][None, :]
+        feats = [
+            self._dot(self.cos["terms"], ia, ib),
+            self._dot(self.cos["lead"], ia, ib),
+            self.emb[ia] @ self.emb[ib].T,
+            self._jac("actors", ia, ib),
+            self._dot(self.cos["actor_counts"], ia, ib),
+            self._jac("places", ia, ib),
+            self._jac("triggers", ia, ib),
+            self._jac("types", ia, ib),
+            both,
+            self._dot(self.sets["near"], ia, ib) > 0,
+            self._jac("years", ia, ib),
+            self._jac("numbers", ia, ib),
+            pub_both,
+            gap,
+            np.minimum(la, lb),
+            np.maximum(la, lb),
+        ]
+        return np.stack([np.broadcast_to(np.asarray(f, np.float32), (n, m)) for f in feats], axis=-1)
+
+
+def pair_features(a: Sequence[ArticleRep], b: Sequence[ArticleRep]) -> np.ndarray:
+    """Features of every (a[i], b[j]) pair: array of shape (len(a), len(b), len(FEATURES))."""
+    idx = RepIndex(list(a) + list(b))
+    return idx.features(np.arange(len(a)), np.arange(len(a), len(a) + len(b)))
+
+
+# ---- the learned decision -------------------------------------------------------------------
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> dict:
+    import joblib
+
+    return joblib.load(path or MODEL_PATH)
+
+
+def pair_probabilities(index: RepIndex, ia, ib, model: dict | None = None,
+                       block: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """(P(same topic), P(same story)) for every (ia[i], ib[j]) pair of ``index``, shape (len(ia), len(ib)).
+
+    Pairs that share almost no weighted words and whose leads are far apart in embedding space
+    are not scored (probability 0): they are most pairs of a large corpus, and the models give
+    them ~0 anyway."""
+    model = model or load_model()
+    ia, ib = np.asarray(ia, int), np.asarray(ib, int)
+    n, m = len(ia), len(ib)
+    pt = np.zeros((n, m), np.float32)
+    ps = np.zeros((n, m), np.float32)
+    for i in range(0, n, block):
+        f = index.features(ia[i:i + block], ib)
+        k = f.shape[0]
+        flat = f.reshape(-1, f.shape[-1])
+        cand = candidates(flat, model)
+        if cand.any():
+            t = np.zeros(len(flat), np.float32)
+            s = np.zeros(len(flat), np.float32)
+            t[cand] = model["topic"].predict_proba(flat[cand])[:, 1]
+            s[cand] = model["story"].predict_proba(flat[cand])[:, 1]
+            pt[i:i + k] = t.reshape(k, m)
+            ps[i:i + k] = s.reshape(k, m)
+    return pt, ps
+
+
+def candidates(flat: np.ndarray, model: dict) -> np.ndarray:
+    return (flat[:, 0] >= model.get("min_tfidf", 0.02)) | (flat[:, 2] >= model.get("min_embed", 0.2))
