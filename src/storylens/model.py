@@ -97,6 +97,7 @@ class Article:
     kind: str = "text"
     record: str | None = None
     content_hash: str = ""
+    superseded_by: str | None = None  # id of a later version of this article (same URL, edited text)
 
 
 @dataclass
@@ -181,6 +182,14 @@ class Event:
 
 
 @dataclass
+class Problem:
+    """Something a stage could not do for one article (or for the corpus), kept with the article."""
+    stage: str
+    message: str
+    level: str = "error"           # error (the stage raised) | warning (partial result) | skipped
+
+
+@dataclass
 class Document:
     """An article with its per-article annotations; the unit the per-article stages pass on."""
     article: Article
@@ -188,6 +197,8 @@ class Document:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # results of stages added by plugins, by stage name
     _spacy: Any = field(default=None, repr=False, compare=False)  # spaCy Doc; never serialised
 
 
@@ -293,6 +304,7 @@ _NESTED = {
     ("Document", "entities"): Entity,
     ("Document", "quotes"): Quote,
     ("Document", "events"): Event,
+    ("Document", "problems"): Problem,
     ("Story", "summary"): SummarySentence,
     ("Claim", "stances"): ClaimStance,
     ("Contradiction", "a"): ClaimStance,

@@ -7,12 +7,18 @@ killed mid-way therefore leaves either the old or the new derived tables, never 
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
+import socket
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from ..model import (
     Actor, Analysis, Article, Claim, ClaimStance, Contradiction, CoverageGap, Document,
@@ -63,7 +69,51 @@ CREATE TABLE IF NOT EXISTS coverage_gaps (story_id TEXT, claim_id TEXT, text TEX
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(article_id UNINDEXED, title, text);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(quote_id UNINDEXED, article_id UNINDEXED, text, speaker_text);
+-- the near-duplicate index: one row per (LSH band, bucket) and article, and each article's MinHash signature
+CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER, key INTEGER, article_id TEXT);
+CREATE INDEX IF NOT EXISTS lsh_bands_key ON lsh_bands(band, key);
+CREATE INDEX IF NOT EXISTS lsh_bands_article ON lsh_bands(article_id);
+CREATE TABLE IF NOT EXISTS lsh_sigs (article_id TEXT PRIMARY KEY, sig BLOB, size INTEGER);
+-- sentence embeddings computed once per (model, text), read back by the cross-article stages
+CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vec BLOB);
 """
+
+# Columns added after the first release; an older database gets them on open.
+_MIGRATIONS = {
+    "runs": {"pid": "INTEGER", "host": "TEXT"},
+    "articles": {"superseded_by": "TEXT", "language": "TEXT"},
+}
+# A second writer waits this long (busy_timeout) per attempt, and gives up only after every attempt.
+BUSY_TIMEOUT_S = 30.0
+WRITE_ATTEMPTS = 10
+_ARTICLE_COLS = ("id", "content_hash", "source_path", "record", "kind", "url", "title", "outlet", "author",
+                 "published", "text", "raw", "removed", "duplicate_of", "run_id", "superseded_by", "language")
+
+
+def _busy(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg)
+
+
+def retrying(fn: Callable, attempts: int = WRITE_ATTEMPTS):
+    """Run ``fn`` again when SQLite says the database is locked (another writer held it past the timeout)."""
+    for i in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or i == attempts - 1:
+                raise
+            time.sleep(min(2.0, 0.1 * 2 ** i))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 _JSON_COLS = {"removed", "aliases", "roles", "warnings", "summary", "actors", "outlets", "stances",
               "a", "b", "loaded_terms", "evidence"}
@@ -81,38 +131,66 @@ class Store:
             self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, check_same_thread=False)
-            self.conn.executescript(SCHEMA)
+            # autocommit: every write is an explicit BEGIN IMMEDIATE transaction or a single statement,
+            # so a second writer waits for the lock (busy_timeout) instead of failing half-way
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_S,
+                                        isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            retrying(lambda: self.conn.executescript(SCHEMA))
+            retrying(self._migrate)
         self.conn.row_factory = sqlite3.Row
+        self._lsh_ids: set[str] | None = None
+
+    def _migrate(self) -> None:
+        for table, cols in _MIGRATIONS.items():
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            for col, typ in cols.items():
+                if col not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
 
     def close(self):
         self.conn.close()
 
     @contextmanager
     def transaction(self):
+        """One write transaction; the write lock is taken up front (waiting for another writer)."""
+        retrying(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
-            self.conn.execute("BEGIN")
             yield self.conn
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
+
+    def _write(self, sql: str, args: Sequence = ()):
+        return retrying(lambda: self.conn.execute(sql, args))
 
     # ---- runs -------------------------------------------------------------
     def start_run(self, command: str) -> int:
-        cur = self.conn.execute("INSERT INTO runs(started, command) VALUES (?, ?)", (time.time(), command))
-        self.conn.commit()
+        self.mark_interrupted_runs()
+        cur = self._write("INSERT INTO runs(started, command, pid, host) VALUES (?, ?, ?, ?)",
+                          (time.time(), command, os.getpid(), socket.gethostname()))
         return cur.lastrowid
 
+    def mark_interrupted_runs(self) -> int:
+        """Runs still 'running' whose process is gone (killed, machine rebooted) become 'interrupted'."""
+        host = socket.gethostname()
+        gone = [r["id"] for r in self.conn.execute("SELECT id, pid, host FROM runs WHERE status='running'")
+                if r["pid"] is None or (r["host"] == host and not _pid_alive(r["pid"]))]
+        for rid in gone:
+            self._write("UPDATE runs SET status='interrupted' WHERE id=? AND status='running'", (rid,))
+        return len(gone)
+
     def log(self, run_id: int, source_path: str, reason: str, level: str = "skipped"):
-        self.conn.execute("INSERT INTO run_log VALUES (?, ?, ?, ?, ?)", (run_id, source_path, level, reason, time.time()))
-        self.conn.commit()
+        self._write("INSERT INTO run_log VALUES (?, ?, ?, ?, ?)", (run_id, source_path, level, reason, time.time()))
 
     def finish_run(self, run_id: int, *, read: int, stored: int, duplicates: int, skipped: int, status: str = "done"):
-        self.conn.execute(
-            "UPDATE runs SET finished=?, read=?, stored=?, duplicates=?, skipped=?, status=? WHERE id=?",
-            (time.time(), read, stored, duplicates, skipped, status, run_id))
-        self.conn.commit()
+        self._write("UPDATE runs SET finished=?, read=?, stored=?, duplicates=?, skipped=?, status=? WHERE id=?",
+                    (time.time(), read, stored, duplicates, skipped, status, run_id))
+
+    def runs(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY id")]
 
     def run_log(self, run_id: int | None = None) -> list[dict]:
         q = "SELECT * FROM run_log" + (" WHERE run_id=?" if run_id is not None else "") + " ORDER BY at"
@@ -123,8 +201,18 @@ class Store:
         return self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,)).fetchone() is not None
 
     def find_by_hash(self, content_hash: str):
-        r = self.conn.execute("SELECT id, source_path, record FROM articles WHERE content_hash=?", (content_hash,)).fetchone()
+        r = self.conn.execute("SELECT id, source_path, record, url FROM articles WHERE content_hash=?",
+                              (content_hash,)).fetchone()
         return dict(r) if r else None
+
+    def find_by_url(self, url: str):
+        """The current version of the article at this URL (not a copy, not superseded), if any."""
+        r = self.conn.execute("SELECT id, source_path, record, url FROM articles WHERE url=? AND duplicate_of IS NULL "
+                              "AND superseded_by IS NULL ORDER BY rowid DESC LIMIT 1", (url,)).fetchone()
+        return dict(r) if r else None
+
+    def mark_superseded(self, old_id: str, new_id: str) -> None:
+        self._write("UPDATE articles SET superseded_by=? WHERE id=?", (new_id, old_id))
 
     def add_documents(self, docs: Iterable[Document], run_id: int | None = None) -> int:
         """Store articles with their per-article annotations in one transaction (one batch)."""
@@ -133,9 +221,10 @@ class Store:
             for doc in docs:
                 a = doc.article
                 cur = c.execute(
-                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT OR IGNORE INTO articles({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})",
                     (a.id, a.content_hash, a.source_path, a.record, a.kind, a.url, a.title, a.outlet, a.author,
-                     a.published, a.text, a.raw, _dumps(a.removed), a.duplicate_of, run_id))
+                     a.published, a.text, a.raw, _dumps(a.removed), a.duplicate_of, run_id, a.superseded_by,
+                     getattr(a, "language", None)))
                 if cur.rowcount == 0:
                     continue
                 n += 1
@@ -154,15 +243,58 @@ class Store:
     def iter_documents(self, include_duplicates: bool = False) -> Iterator[Document]:
         """Articles with their stored per-article annotations (local entity ids)."""
         q = ("SELECT a.*, n.doc AS doc FROM articles a LEFT JOIN annotations n ON n.article_id=a.id"
-             + ("" if include_duplicates else " WHERE a.duplicate_of IS NULL") + " ORDER BY a.source_path, a.record, a.id")
+             + ("" if include_duplicates else " WHERE a.duplicate_of IS NULL AND a.superseded_by IS NULL")
+             + " ORDER BY a.source_path, a.record, a.id")
         for r in self.conn.execute(q):
             payload = json.loads(r["doc"]) if r["doc"] else {}
             payload["article"] = to_dict(_row_article(r))
             yield from_dict(Document, payload)
 
     def minhash_corpus(self) -> Iterator[tuple[str, str]]:
-        for r in self.conn.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL"):
+        for r in self.conn.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL AND superseded_by IS NULL"):
             yield r["id"], r["text"]
+
+    # ---- near-duplicate index (storylens.clean.dedupe) ---------------------
+    def lsh_backfill(self, signature_of: Callable[[str], tuple]) -> int:
+        """Index the current articles the index lacks (older databases, a run killed before indexing)."""
+        q = ("SELECT a.id, a.text FROM articles a WHERE a.duplicate_of IS NULL AND a.superseded_by IS NULL "
+             "AND NOT EXISTS (SELECT 1 FROM lsh_sigs s WHERE s.article_id=a.id)")
+        todo = [(r["id"], r["text"]) for r in self.conn.execute(q)]
+        for i in range(0, len(todo), 500):
+            self.lsh_add([(aid, *signature_of(text)) for aid, text in todo[i:i + 500]])
+        return len(todo)
+
+    def lsh_add(self, rows: Iterable[tuple[str, np.ndarray, int, list]]) -> None:
+        rows = list(rows)
+        with self.transaction() as c:
+            for aid, sig, size, keys in rows:
+                if c.execute("SELECT 1 FROM lsh_sigs WHERE article_id=?", (aid,)).fetchone():
+                    continue
+                c.execute("INSERT INTO lsh_sigs VALUES (?, ?, ?)", (aid, sig.astype("<u8").tobytes(), size))
+                c.executemany("INSERT INTO lsh_bands VALUES (?, ?, ?)", [(b, k, aid) for b, k in keys])
+
+    def lsh_remove(self, article_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM lsh_sigs WHERE article_id=?", (article_id,))
+            c.execute("DELETE FROM lsh_bands WHERE article_id=?", (article_id,))
+
+    def lsh_has(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM lsh_sigs WHERE article_id=?", (article_id,)).fetchone() is not None
+
+    def lsh_candidates(self, keys: list[tuple[int, int]]) -> Iterator[tuple[str, np.ndarray, int]]:
+        """Articles sharing at least one LSH bucket with `keys`, with their signatures."""
+        if not keys:
+            return
+        values = ",".join("(?, ?)" for _ in keys)
+        q = (f"WITH k(band, key) AS (VALUES {values}) SELECT s.article_id, s.sig, s.size FROM lsh_sigs s "
+             f"WHERE s.article_id IN (SELECT b.article_id FROM lsh_bands b JOIN k ON b.band=k.band AND b.key=k.key)")
+        for r in self.conn.execute(q, [x for kv in keys for x in kv]):
+            yield r["article_id"], np.frombuffer(r["sig"], dtype="<u8").astype(np.uint64), r["size"]
+
+    # ---- embeddings (storylens.compare.embed) ------------------------------
+    def embedding_cache(self, config=None) -> "EmbeddingCache":
+        model = (getattr(config, "embed_model", None) or "packaged-minilm") if config is not None else "packaged-minilm"
+        return EmbeddingCache(self, model)
 
     # ---- state ------------------------------------------------------------
     def get_state(self, key: str, default=None):
@@ -247,15 +379,53 @@ class Store:
         return an
 
 
+class EmbeddingCache:
+    """Sentence embeddings kept in the store, keyed by (model, text): computed once, read on every later run.
+
+    The narrow interface compare/embed.py uses: ``get_many(texts) -> {text: vector}`` and
+    ``put_many({text: vector})``.
+    """
+
+    def __init__(self, store: Store, model: str):
+        self.store = store
+        self.model = model
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        keys = {self._key(t): t for t in set(texts)}
+        out: dict[str, np.ndarray] = {}
+        items = list(keys)
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            q = f"SELECT key, vec FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})"
+            for r in self.store.conn.execute(q, chunk):
+                out[keys[bytes(r["key"])]] = np.frombuffer(r["vec"], dtype="<f4").astype(np.float32)
+        return out
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        with self.store.transaction() as c:
+            c.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?)",
+                          [(self._key(t), np.asarray(v, dtype="<f4").tobytes()) for t, v in vectors.items()])
+
+
 def _loads_cols(r: dict) -> dict:
     return {k: (json.loads(v) if k in _JSON_COLS and isinstance(v, str) else v) for k, v in r.items()}
 
 
 def _row_article(r) -> Article:
     d = {k: r[k] for k in ("id", "content_hash", "source_path", "record", "kind", "url", "title", "outlet", "author",
-                           "published", "text", "raw", "duplicate_of")}
+                           "published", "text", "raw", "duplicate_of", "superseded_by")}
     d["removed"] = [Removed(**x) for x in json.loads(r["removed"] or "[]")]
+    if "language" in _ARTICLE_FIELDS:   # the field exists once language detection is part of the model
+        d["language"] = r["language"]
     return Article(**d)
+
+
+_ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
 
 
 def _doc_payload(doc: Document) -> dict:
