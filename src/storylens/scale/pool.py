@@ -42,10 +42,14 @@ def process_in_pool(articles: Iterable[Article], config: Config, n_process: int)
     def one_by_one(shard: list[Article], exc: BaseException) -> list[Document]:
         out: list[Document] = []
         for a in shard:
-            try:
-                out.extend(submit([a]).result())
-            except Exception as again:
-                out.extend(failed_documents([a], again))
+            # twice: an article sent while the pool was dying (a neighbour's crash) fails through no fault of its own
+            for attempt in range(2):
+                try:
+                    out.extend(submit([a]).result())
+                    break
+                except Exception as again:
+                    if attempt == 1:
+                        out.extend(failed_documents([a], again))
         return out
 
     try:
