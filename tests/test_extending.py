@@ -28,8 +28,9 @@ def doc_modules(tmp_path, monkeypatch):
         (f.parent / "__init__.py").touch()
         f.write_text(code, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path / "plugins"))
-    from storylens import registry
+    from storylens import ingest, registry  # noqa: F401  (built-in stages and readers registered first)
 
+    registry.get_stage("entities")
     stages, readers = dict(registry.STAGES), dict(registry.READERS)
     yield
     registry.STAGES.clear()
