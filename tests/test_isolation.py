@@ -157,6 +157,14 @@ def test_long_article_is_parsed_in_pieces_with_true_offsets(tmp_path, nlp):
         for m in e.mentions:
             assert body[m.start:m.end] == m.text
     assert sum(1 for e in doc.entities if e.name == "Helen Brandt") == 1 and doc.quotes
+    ents = {e.id for e in doc.entities}
+    assert len(ents) == len(doc.entities) and all(i.startswith("long:E") for i in ents)
+    assert len({q.id for q in doc.quotes}) == len(doc.quotes) and len({v.id for v in doc.events}) == len(doc.events)
+    assert {q.speaker for q in doc.quotes if q.speaker} <= ents
+    for q in doc.quotes:
+        assert q.article_id == "long" and body[q.start:q.end] == q.text
+    for v in doc.events:
+        assert body[v.start:v.end] == v.sentence
     assert [(p.stage, p.level) for p in doc.problems] == [("parse", "warning")]
     assert "only the first" in doc.problems[0].message
 

@@ -36,11 +36,12 @@ class Config:
     max_file_bytes: int = 50 * 1024 * 1024
     # Near-duplicate threshold (estimated Jaccard on word shingles).
     near_duplicate_threshold: float = 0.8
-    # Long articles are parsed in pieces of at most this many characters (cut at paragraph, line or
-    # sentence ends), so spaCy's max_length never applies and parse time and memory stay linear.
+    # Longer articles are parsed and annotated in pieces of at most this many characters (cut at
+    # paragraph, line or sentence ends) and the results joined: spaCy's max_length never applies, and
+    # time and memory grow linearly with length whatever each stage costs on one piece.
     chunk_chars: int = 100_000
-    # Past this many characters an article is stored whole but only its beginning is annotated
-    # (a warning says so): the cap bounds the memory of one parsed article (about 1 GB at 2M).
+    # Past this many characters an article is stored whole but only its beginning is annotated (a
+    # warning says so): memory is flat thanks to the pieces, this bounds the time one input can take.
     max_article_chars: int = 2_000_000
     # A store-backed cache of sentence embeddings, set by the pipeline for the cross-article stages.
     embed_cache: object = field(default=None, repr=False, compare=False)
