@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS articles (
   url TEXT, title TEXT, outlet TEXT, author TEXT, published TEXT,
   text TEXT, raw TEXT, removed TEXT, duplicate_of TEXT, run_id INTEGER);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_path);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE TABLE IF NOT EXISTS annotations (
   article_id TEXT PRIMARY KEY REFERENCES articles(id), doc TEXT);
 CREATE TABLE IF NOT EXISTS actors (
