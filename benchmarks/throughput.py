@@ -244,10 +244,40 @@ def _folder(jsonl: Path, folder: Path, skip: int = 0, take: int | None = None) -
     return texts
 
 
+# `storylens analyze` itself, with timers around its two phases (reading + per-article stages + store,
+# then the cross-article stages) and the CPU of the main process apart from that of the pool processes
+ANALYZE_CHILD = """
+import json, resource, sys, time
+import storylens.runner as runner
+phases = {}
+def timed(name, fn):
+    def inner(*a, **k):
+        t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+        try:
+            return fn(*a, **k)
+        finally:
+            c1 = resource.getrusage(resource.RUSAGE_SELF)
+            phases[name] = {"wall": time.perf_counter() - t0,
+                            "main_cpu": c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime}
+    return inner
+runner._ingest = timed("ingest", runner._ingest)
+runner.reanalyze = timed("cross", runner.reanalyze)
+from storylens.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print("PHASES " + json.dumps({**phases, "main_cpu": me.ru_utime + me.ru_stime, "pool_cpu": kids.ru_utime + kids.ru_stime}))
+"""
+
+
 def _analyze(folder: Path, out: Path, db: Path, n_process: int):
-    cmd = [sys.executable, "-m", "storylens.cli", "analyze", str(folder), "--out", str(out), "--db", str(db),
+    cmd = [sys.executable, "-c", ANALYZE_CHILD, "analyze", str(folder), "--out", str(out), "--db", str(db),
            "--n-process", str(n_process), "--no-report", "--no-progress"]
-    return _child(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    w, c, rss, out_text = _child(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    ph = next((json.loads(ln[7:]) for ln in out_text.splitlines() if ln.startswith("PHASES ")), {})
+    return w, c, rss, out_text, ph
 
 
 def end_to_end(a, config: Config) -> str:
@@ -263,13 +293,13 @@ def end_to_end(a, config: Config) -> str:
     bw, bc, brss, bout = _child([sys.executable, "-c", BARE_CHILD, str(work / "texts.json"), config.spacy_model,
                                  str(a.e2e_n_process)])
     bare = json.loads(bout.strip().splitlines()[-1])
-    sw, sc, srss, sout = _analyze(work / "base", work / "out1", work / "store.sqlite", a.e2e_n_process)
+    sw, sc, srss, sout, sph = _analyze(work / "base", work / "out1", work / "store.sqlite", a.e2e_n_process)
     summary = [ln for ln in sout.splitlines() if ln.startswith("read ")]
     rows.append(("bare spaCy nlp.pipe (process start + model load + parse)", bw, bc, brss, a.n))
     rows.append((f"storylens analyze --n-process {a.e2e_n_process} ({summary[0] if summary else '?'})",
                  sw, sc, srss, a.n))
-    ew, ec, erss, _ = _analyze(work / "new", work / "out2", work / "empty.sqlite", a.e2e_n_process)
-    iw, ic, irss, _ = _analyze(work / "new", work / "out3", work / "store.sqlite", a.e2e_n_process)
+    ew, ec, erss, _, eph = _analyze(work / "new", work / "out2", work / "empty.sqlite", a.e2e_n_process)
+    iw, ic, irss, _, iph = _analyze(work / "new", work / "out3", work / "store.sqlite", a.e2e_n_process)
     load1 = os.getloadavg()[0]
     lines = ["## End to end: `storylens analyze` beside bare spaCy, and a growing store", "",
              f"**Command** ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
@@ -288,7 +318,16 @@ def end_to_end(a, config: Config) -> str:
               f"| {a.add} new articles | wall s | CPU s | peak RSS MB |", "|---|---|---|---|",
               f"| into an empty store | {ew:.1f} | {ec:.1f} | {erss:.0f} |",
               f"| into the {a.n}-article store | {iw:.1f} | {ic:.1f} | {irss:.0f} |", "",
-              f"- growing store / empty store: **{iw / ew:.2f}×** wall, {ic / ec:.2f}× CPU.", ""]
+              f"- growing store / empty store: **{iw / ew:.2f}×** wall, {ic / ec:.2f}× CPU.", "",
+              "Where the time of each analyze run goes (wall s of each phase; CPU s of the main process in it; "
+              "CPU s of the pool processes over the whole run):", "",
+              "| run | read + per-article + store: wall | main-process CPU | cross-article: wall | main-process CPU "
+              "| pool processes CPU |", "|---|---|---|---|---|---|"]
+    for name, ph in ((f"{a.n} into empty", sph), (f"{a.add} into empty", eph), (f"{a.add} into {a.n}", iph)):
+        g, x = ph.get("ingest", {}), ph.get("cross", {})
+        lines.append(f"| {name} | {g.get('wall', 0):.1f} | {g.get('main_cpu', 0):.1f} | {x.get('wall', 0):.1f} "
+                     f"| {x.get('main_cpu', 0):.1f} | {ph.get('pool_cpu', 0):.1f} |")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -119,8 +119,11 @@ class RunSummary:
              f"duplicates {self.duplicates}, skipped {len(self.skipped)}")
         if self.versions:
             s += f", new versions {self.versions}"
-        if self.errors:
-            s += f", stage errors {len(self.errors)}"
+        failed = sum(1 for _, p in self.errors if p.level == "error")
+        if failed:
+            s += f", stage errors {failed}"
+        if len(self.errors) > failed:
+            s += f", partly analysed {len(self.errors) - failed}"
         if self.not_english:
             s += f", not in English {self.not_english}"
         return s
