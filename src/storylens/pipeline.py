@@ -231,6 +231,7 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
                     store.log(run_id, source_label(d.article), f"{p.stage}: {p.message}", level=p.level)
         summary.stored += store.add_documents(docs, run_id)
         done = {d.article.id for d in docs}
+        deduper.flush(done)   # the stored articles join the store's near-duplicate index
         for old, new in list(supersede.items()):
             if new in done:
                 store.mark_superseded(old, new)
@@ -249,7 +250,6 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
             flush(batch)
             batch = []
     flush(batch)
-    deduper.flush()
     return summary
 
 

@@ -97,13 +97,25 @@ class Deduper:
         if self.store is not None:
             self.store.lsh_remove(article_id)
 
-    def flush(self) -> None:
-        """Write what was added since the last flush to the store's index (after its articles are stored)."""
-        if self.store is None or not self._unflushed:
+    def flush(self, stored: set[str] | None = None) -> None:
+        """Write the articles added since the last flush to the store's index, once they are stored
+        (``stored``: their ids; None: all). Articles still being analysed stay in memory until then."""
+        if self.store is None:
             return
-        rows = [(aid, *self._mem[aid]) for aid in self._unflushed if aid in self._mem]
-        self.store.lsh_add(rows)
-        self._unflushed = []
+        done = [aid for aid in self._unflushed if stored is None or aid in stored]
+        if not done:
+            return
+        self.store.lsh_add([(aid, *self._mem[aid]) for aid in done])
+        # from now on the store answers for them: memory stays flat however long the run
+        gone = set(done)
+        self._unflushed = [aid for aid in self._unflushed if aid not in gone]
+        for aid in done:
+            for k in self._mem.pop(aid)[2]:
+                ids = self._mem_bands.get(k)
+                if ids and aid in ids:
+                    ids.remove(aid)
+                    if not ids:
+                        del self._mem_bands[k]
 
     def _candidates(self, keys: list) -> dict[str, tuple[np.ndarray, int]]:
         found: dict[str, tuple[np.ndarray, int]] = {}
