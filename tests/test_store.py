@@ -58,3 +58,22 @@ def test_articles_stored_without_index_are_indexed_on_start(tmp_path):
     st.add_documents([_doc(1, BASE)])      # e.g. a run killed between storing and indexing
     assert not st.lsh_has("a1")
     assert Deduper(0.8, store=st).check(EDITED) == "a1" and st.lsh_has("a1")
+
+
+def test_embeddings_are_computed_once_and_read_back_from_the_store(tmp_path):
+    import numpy as np
+
+    from storylens.compare.embed import get_encoder
+
+    st = Store(tmp_path / "db.sqlite")
+    cache = st.embedding_cache()
+    enc = get_encoder()
+    texts = ["Talks resumed in Geneva on Tuesday.", "The minister said nothing."]
+    first = enc.embed(texts, cache=cache)
+    stored = Store(tmp_path / "db.sqlite").embedding_cache().get_many(texts)
+    assert set(stored) == set(texts) and np.allclose(stored[texts[0]], first[0])
+    # a text found in the store is not encoded again: the stored vector is what comes back
+    marker = np.zeros_like(first[0])
+    marker[0] = 1.0
+    cache.put_many({"An unseen sentence.": marker})
+    assert np.array_equal(enc.embed(["An unseen sentence."], cache=cache)[0], marker)
