@@ -135,10 +135,15 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 200_000, 1_000_000])
     ap.add_argument("--stages", action="store_true", help="also time the parse and each stage in this process")
     ap.add_argument("--write", action="store_true", help=f"write the section into {RESULTS.relative_to(ROOT)}")
+    ap.add_argument("--from-log", type=Path,
+                    help="render the section from the JSON lines an earlier run printed (one per size)")
     args = ap.parse_args()
     started = datetime.datetime.now(datetime.timezone.utc)
     rows = []
-    for n in args.sizes:
+    if args.from_log:
+        rows = [json.loads(ln) for ln in args.from_log.read_text().splitlines() if ln.startswith("{")]
+        started = datetime.datetime.fromtimestamp(args.from_log.stat().st_mtime, datetime.timezone.utc)
+    for n in ([] if args.from_log else args.sizes):
         with tempfile.TemporaryDirectory(prefix="storylens-linearity-") as tmp:
             r = run_cli(long_article(n), Path(tmp))
         rows.append(r)
@@ -150,9 +155,12 @@ def main():
             stage_rows.append((n, t))
             print(n, {k: round(v, 2) for k, v in t.items()}, flush=True)
     load = os.getloadavg()
+    command = "python benchmarks/linearity.py " + " ".join(
+        a for a in sys.argv[1:] if not a.startswith("--from-log") and a != str(args.from_log))
     lines = [SECTION, "",
-             f"**Command** ({started:%Y-%m-%d %H:%M} UTC, this machine, load average {load[0]:.1f}):", "",
-             "    python benchmarks/linearity.py " + " ".join(sys.argv[1:]), "",
+             f"**Command** ({started:%Y-%m-%d %H:%M} UTC, this 2-core machine shared with other work, load average "
+             f"{load[0]:.1f} at the end; wall times are inflated by the load, CPU seconds are not):", "",
+             "    " + command, "",
              "One article of each size through `storylens analyze FOLDER --no-report` (a fresh process and store "
              "each time: start-up, spaCy load, store and cross-article stages included). Peak RSS is the "
              "process's maximum resident set.", "",
