@@ -149,7 +149,14 @@ def main():
         rows.append(r)
         print(json.dumps({k: v for k, v in r.items() if k != "output"}), flush=True)
     stage_rows = []
-    if args.stages:
+    if args.from_log:
+        import ast
+
+        for ln in args.from_log.read_text().splitlines():
+            m = re.match(r"^(\d+) (\{.*\})$", ln)
+            if m:
+                stage_rows.append((int(m.group(1)), ast.literal_eval(m.group(2))))
+    elif args.stages:
         for n in args.sizes:
             t = stage_times(long_article(n))
             stage_rows.append((n, t))
@@ -172,11 +179,12 @@ def main():
         marginal = ((r["cpu_s"] - base["cpu_s"]) / ((n - (base["cleaned_chars"] or base["chars"])) / 1e5)
                     if r is not base else float("nan"))
         lines.append(f"| {r['chars']:,} ({n:,}) | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['cpu_s'] / (n / 1e5):.2f} "
-                     f"| {marginal:.2f} | {r['peak_rss_mb']:.0f} | {r['exit']} | {r['stored']} | {r['quotes']} | "
+                     f"| {'–' if marginal != marginal else f'{marginal:.2f}'} | {r['peak_rss_mb']:.0f} | {r['exit']} | {r['stored']} | {r['quotes']} | "
                      f"{r['events']} | {r['actors']} |")
     if stage_rows:
         names = [k for k in stage_rows[-1][1] if k != "total"] + ["total"]
-        lines += ["", "Per-article part only, in one process (seconds):", "",
+        lines += ["", "Per-article part only, in one process (wall seconds around the parse and each stage, "
+                  "after a warm-up article; `--stages`):", "",
                   "| characters | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
         for n, t in stage_rows:
             lines.append(f"| {n:,} | " + " | ".join(f"{t.get(k, 0.0):.1f}" for k in names) + " |")
