@@ -100,6 +100,7 @@ def full_pipeline(jsonl: Path, config: Config, workdir: Path):
 @contextmanager
 def _timed_stages(timers: dict):
     import storylens.pipeline as pl
+    from storylens import registry
     from storylens.clean.dedupe import Deduper
     from storylens.store.db import Store
 
@@ -113,19 +114,23 @@ def _timed_stages(timers: dict):
         inner.__name__ = getattr(fn, "__name__", name)
         return inner
 
-    saved = (pl.PER_ARTICLE_STAGES, pl.clean_item, Deduper.check, Deduper.add, Store.add_documents,
-             Store.find_by_hash)
-    pl.PER_ARTICLE_STAGES = tuple(wrap(f"stage:{f.__name__}", f) for f in saved[0])
-    pl.clean_item = wrap("clean", saved[1])
-    Deduper.check = wrap("dedupe", saved[2])
-    Deduper.add = wrap("dedupe", saved[3])
-    Store.add_documents = wrap("store", saved[4])
-    Store.find_by_hash = wrap("hash lookup", saved[5])
+    registry.get_stage("entities")   # built-in stages registered before they are wrapped
+    stages = dict(registry.STAGES)
+    for name, st in stages.items():
+        if st.scope == "article":
+            registry.STAGES[name] = registry.Stage(**{**st.__dict__, "func": wrap(f"stage:{name}", st.func)})
+    saved = (pl.clean_item, Deduper.check, Deduper.add, Store.add_documents, Store.find_by_hash)
+    pl.clean_item = wrap("clean", saved[0])
+    Deduper.check = wrap("dedupe", saved[1])
+    Deduper.add = wrap("dedupe", saved[2])
+    Store.add_documents = wrap("store", saved[3])
+    Store.find_by_hash = wrap("hash lookup", saved[4])
     try:
         yield
     finally:
-        (pl.PER_ARTICLE_STAGES, pl.clean_item, Deduper.check, Deduper.add, Store.add_documents,
-         Store.find_by_hash) = saved
+        (pl.clean_item, Deduper.check, Deduper.add, Store.add_documents, Store.find_by_hash) = saved
+        registry.STAGES.clear()
+        registry.STAGES.update(stages)
 
 
 def profile(jsonl: Path, config: Config, workdir: Path) -> tuple[float, dict]:
@@ -176,7 +181,8 @@ def rss_stream(jsonl: Path, workdir: Path, n_process: int, interval: float = 1.0
 
 # ---- Dask ---------------------------------------------------------------------------------------------
 def dask_run(jsonl: Path, config: Config, workdir: Path, workers: int, shard_size: int):
-    from storylens.scale.dask_runner import DaskStats, close_client, make_client, run_dask
+    from storylens.runner import run_dask
+    from storylens.scale.dask_runner import DaskStats, close_client, make_client
     from storylens.store import Store
 
     t0 = time.perf_counter()
@@ -200,6 +206,141 @@ def dask_run(jsonl: Path, config: Config, workdir: Path, workers: int, shard_siz
     return startup, dt, summary, stats, cpu
 
 
+# ---- what a user waits for: `storylens analyze` end to end -------------------------------------------
+BARE_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+import spacy
+texts = json.load(open(sys.argv[1]))
+nlp = spacy.load(sys.argv[2])
+t1 = time.perf_counter()
+n = sum(1 for _ in nlp.pipe(texts, batch_size=32, n_process=int(sys.argv[3])))
+print(json.dumps({"load_s": t1 - t0, "pipe_s": time.perf_counter() - t1, "n": n}))
+"""
+
+
+def _child(cmd: list[str], env=None) -> tuple[float, float, float, str]:
+    """(wall s, CPU s of the process and its children, peak RSS MB, output) of one command."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out[-3000:]}")
+    return time.perf_counter() - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, out
+
+
+def _folder(jsonl: Path, folder: Path, skip: int = 0, take: int | None = None) -> list[str]:
+    """One .txt file per record (title line, blank line, body): a folder as a user has it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = []
+    with jsonl.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < skip or (take is not None and i >= skip + take):
+                continue
+            rec = json.loads(line)
+            (folder / f"{i:05d}.txt").write_text(f"{rec['title']}\n\n{rec['text']}\n", encoding="utf-8")
+            texts.append(rec["text"])
+    return texts
+
+
+# `storylens analyze` itself, with timers around its two phases (reading + per-article stages + store,
+# then the cross-article stages) and the CPU of the main process apart from that of the pool processes
+ANALYZE_CHILD = """
+import json, resource, sys, time
+import storylens.runner as runner
+phases = {}
+def timed(name, fn):
+    def inner(*a, **k):
+        t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+        try:
+            return fn(*a, **k)
+        finally:
+            c1 = resource.getrusage(resource.RUSAGE_SELF)
+            phases[name] = {"wall": time.perf_counter() - t0,
+                            "main_cpu": c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime}
+    return inner
+runner._ingest = timed("ingest", runner._ingest)
+runner.reanalyze = timed("cross", runner.reanalyze)
+from storylens.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print("PHASES " + json.dumps({**phases, "main_cpu": me.ru_utime + me.ru_stime, "pool_cpu": kids.ru_utime + kids.ru_stime}))
+"""
+
+
+def _analyze(folder: Path, out: Path, db: Path, n_process: int):
+    cmd = [sys.executable, "-c", ANALYZE_CHILD, "analyze", str(folder), "--out", str(out), "--db", str(db),
+           "--n-process", str(n_process), "--no-report", "--no-progress"]
+    w, c, rss, out_text = _child(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    ph = next((json.loads(ln[7:]) for ln in out_text.splitlines() if ln.startswith("PHASES ")), {})
+    return w, c, rss, out_text, ph
+
+
+def end_to_end(a, config: Config) -> str:
+    from synth_corpus import write_corpus
+
+    work = Path(tempfile.mkdtemp(dir=a.workdir, prefix="e2e-"))
+    jsonl = write_corpus(work / "corpus.jsonl", a.n + a.add, a.words, seed=3)
+    base_texts = _folder(jsonl, work / "base", 0, a.n)
+    _folder(jsonl, work / "new", a.n, a.add)
+    (work / "texts.json").write_text(json.dumps(base_texts))
+    load0 = os.getloadavg()[0]
+    rows = []
+    bw, bc, brss, bout = _child([sys.executable, "-c", BARE_CHILD, str(work / "texts.json"), config.spacy_model,
+                                 str(a.e2e_n_process)])
+    bare = json.loads(bout.strip().splitlines()[-1])
+    sw, sc, srss, sout, sph = _analyze(work / "base", work / "out1", work / "store.sqlite", a.e2e_n_process)
+    summary = [ln for ln in sout.splitlines() if ln.startswith("read ")]
+    rows.append(("bare spaCy nlp.pipe (process start + model load + parse)", bw, bc, brss, a.n))
+    rows.append((f"storylens analyze --n-process {a.e2e_n_process} ({summary[0] if summary else '?'})",
+                 sw, sc, srss, a.n))
+    ew, ec, erss, _, eph = _analyze(work / "new", work / "out2", work / "empty.sqlite", a.e2e_n_process)
+    iw, ic, irss, _, iph = _analyze(work / "new", work / "out3", work / "store.sqlite", a.e2e_n_process)
+    load1 = os.getloadavg()[0]
+    lines = ["## End to end: `storylens analyze` beside bare spaCy, and a growing store", "",
+             f"**Command** ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
+             f"model {config.spacy_model}, load average {load0:.1f} before / {load1:.1f} after):", "",
+             f"    python benchmarks/throughput.py --e2e --n {a.n} --add {a.add} --words {a.words} "
+             f"--e2e-n-process {a.e2e_n_process}", "",
+             f"{a.n} synthetic articles of about {a.words} words (scripts/synth_corpus.py, seed 3), one .txt file "
+             "each, in a fresh store; every figure is one child process measured from start to exit "
+             "(wall clock, CPU of the process and its children, peak RSS of the largest process).", "",
+             "| run | wall s | art/s | CPU s | CPU ms/art | peak RSS MB |", "|---|---|---|---|---|---|"]
+    for name, w, c, rss, n in rows:
+        lines.append(f"| {name} | {w:.1f} | {n / w:.2f} | {c:.1f} | {1000 * c / n:.0f} | {rss:.0f} |")
+    lines += ["", f"- storylens / bare spaCy, articles per second (wall): **{bw / sw:.2f}**; per CPU-second: "
+              f"{bc / sc:.2f}. Bare spaCy alone: model load {bare['load_s']:.1f} s, nlp.pipe {bare['pipe_s']:.1f} s "
+              f"({a.n / bare['pipe_s']:.2f} art/s without start-up).", "",
+              f"| {a.add} new articles | wall s | CPU s | peak RSS MB |", "|---|---|---|---|",
+              f"| into an empty store | {ew:.1f} | {ec:.1f} | {erss:.0f} |",
+              f"| into the {a.n}-article store | {iw:.1f} | {ic:.1f} | {irss:.0f} |", "",
+              f"- growing store / empty store: **{iw / ew:.2f}×** wall, {ic / ec:.2f}× CPU.", "",
+              "Where the time of each analyze run goes (wall s of each phase; CPU s of the main process in it; "
+              "CPU s of the pool processes over the whole run):", "",
+              "| run | read + per-article + store: wall | main-process CPU | cross-article: wall | main-process CPU "
+              "| pool processes CPU |", "|---|---|---|---|---|---|"]
+    for name, ph in ((f"{a.n} into empty", sph), (f"{a.add} into empty", eph), (f"{a.add} into {a.n}", iph)):
+        g, x = ph.get("ingest", {}), ph.get("cross", {})
+        lines.append(f"| {name} | {g.get('wall', 0):.1f} | {g.get('main_cpu', 0):.1f} | {x.get('wall', 0):.1f} "
+                     f"| {x.get('main_cpu', 0):.1f} | {ph.get('pool_cpu', 0):.1f} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _write_section(text: str, title: str) -> None:
+    res = ROOT / "benchmarks" / "results" / "scale.md"
+    old = res.read_text(encoding="utf-8") if res.exists() else ""
+    if title in old:
+        head, _, rest = old.partition(title)
+        nxt = rest.find("\n## ")
+        old = head + (rest[nxt + 1:] if nxt >= 0 else "")
+    res.write_text(old.rstrip() + "\n\n" + text.rstrip() + "\n", encoding="utf-8")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="storylens per-article throughput benchmark")
     ap.add_argument("--n", type=int, default=300, help="articles for the throughput and Dask runs")
@@ -212,11 +353,22 @@ def main(argv=None):
     ap.add_argument("--dask", action="store_true", help="LocalCluster 1 vs 2 workers")
     ap.add_argument("--shard-size", type=int, default=32)
     ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--e2e", action="store_true",
+                    help="only the end-to-end figures: storylens analyze vs bare spaCy, and --add new articles "
+                         "into the --n store vs into an empty one (written to benchmarks/results/scale.md)")
+    ap.add_argument("--add", type=int, default=60)
+    ap.add_argument("--e2e-n-process", type=int, default=2)
     ap.add_argument("--rss-child", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.rss_child:
         return rss_child(a.rss_child, a.db, a.n_process[0])
+    if a.e2e:
+        a.workdir.mkdir(parents=True, exist_ok=True)
+        text = end_to_end(a, Config())
+        print(text)
+        _write_section(text, "## End to end: `storylens analyze` beside bare spaCy, and a growing store")
+        return
 
     from synth_corpus import write_corpus
 

@@ -35,7 +35,7 @@ def _corpus(root: Path) -> Path:
     d.mkdir()
     for i in range(9):
         (d / f"{i:02d}.txt").write_text(_article(i), encoding="utf-8")
-    (d / "09_copy.txt").write_text(_article(3), encoding="utf-8")                         # exact duplicate
+    (d / "09_copy.txt").write_text(_article(3), encoding="utf-8")                         # exact copy: the same input
     (d / "10_near.txt").write_text(_article(5).replace("Tuesday", "Wednesday"), encoding="utf-8")  # near duplicate
     (d / "11_empty.txt").write_text("   \n", encoding="utf-8")                             # skipped
     return d
@@ -57,7 +57,8 @@ def _single(paths, tmp: Path):
 
 
 def _dask(paths, tmp: Path, client, shard_size: int):
-    from storylens.scale.dask_runner import DaskStats, run_dask
+    from storylens.runner import run_dask
+    from storylens.scale.dask_runner import DaskStats
 
     store = Store(tmp / "dask.sqlite")
     stats = DaskStats()
@@ -98,9 +99,9 @@ def test_dask_matches_single_process_and_writes_parquet(tmp_path, client, nlp):
 
     assert (d_sum.read, d_sum.stored, d_sum.duplicates, len(d_sum.skipped)) == \
            (s_sum.read, s_sum.stored, s_sum.duplicates, len(s_sum.skipped))
-    assert (d_sum.read, d_sum.stored, len(d_sum.skipped)) == (11, 11, 1) and d_sum.duplicates >= 1
+    assert (d_sum.read, d_sum.stored, d_sum.unchanged, len(d_sum.skipped)) == (11, 10, 1, 1) and d_sum.duplicates >= 1
     # duplicates never reach a worker; shards of 2 in input order
-    assert stats.articles == 11 - d_sum.duplicates and stats.shards == (stats.articles + 1) // 2
+    assert stats.articles == 10 - d_sum.duplicates and stats.shards == (stats.articles + 1) // 2
     assert dist["actors"] and any(a["mentions"] for a in dist["actors"])
     _assert_same(single, dist)
     _check_parquet(tmp_path / "out", d_store)

@@ -28,3 +28,52 @@ def test_replace_analysis_is_atomic(tmp_path):
     except Exception:
         pass
     assert [a.id for a in st.load_analysis().actors] == ["x"]
+
+
+def test_near_duplicate_index_lives_in_the_store(tmp_path):
+    from test_dedupe import BASE, EDITED, OTHER
+
+    from storylens.clean.dedupe import Deduper
+
+    st = Store(tmp_path / "db.sqlite")
+    d = Deduper(0.8, store=st)
+    d.add("a", BASE)
+    d.add("b", OTHER)
+    assert d.check(EDITED) == "a"          # found in memory before anything is stored
+    d.flush({"a"})                         # only "a" was stored: "b" stays in memory, not in the index
+    assert st.lsh_has("a") and not st.lsh_has("b") and list(d._mem) == ["b"]
+    assert d.check(EDITED) == "a"          # now answered by the store
+    fresh = Deduper(0.8, store=Store(tmp_path / "db.sqlite"))
+    assert fresh.check(EDITED) == "a" and fresh.check(OTHER) is None
+    fresh.remove("a")                      # a superseded version leaves the index
+    assert Deduper(0.8, store=st).check(EDITED) is None
+
+
+def test_articles_stored_without_index_are_indexed_on_start(tmp_path):
+    from test_dedupe import BASE, EDITED
+
+    from storylens.clean.dedupe import Deduper
+
+    st = Store(tmp_path / "db.sqlite")
+    st.add_documents([_doc(1, BASE)])      # e.g. a run killed between storing and indexing
+    assert not st.lsh_has("a1")
+    assert Deduper(0.8, store=st).check(EDITED) == "a1" and st.lsh_has("a1")
+
+
+def test_embeddings_are_computed_once_and_read_back_from_the_store(tmp_path):
+    import numpy as np
+
+    from storylens.compare.embed import get_encoder
+
+    st = Store(tmp_path / "db.sqlite")
+    cache = st.embedding_cache()
+    enc = get_encoder()
+    texts = ["Talks resumed in Geneva on Tuesday.", "The minister said nothing."]
+    first = enc.embed(texts, cache=cache)
+    stored = Store(tmp_path / "db.sqlite").embedding_cache().get_many(texts)
+    assert set(stored) == set(texts) and np.allclose(stored[texts[0]], first[0])
+    # a text found in the store is not encoded again: the stored vector is what comes back
+    marker = np.zeros_like(first[0])
+    marker[0] = 1.0
+    cache.put_many({"An unseen sentence.": marker})
+    assert np.array_equal(enc.embed(["An unseen sentence."], cache=cache)[0], marker)

@@ -25,8 +25,10 @@ def _write_corpus(root: Path) -> Path:
 @pytest.fixture
 def parsed(monkeypatch):
     """Counts the articles that reach spaCy (the expensive part)."""
+    from storylens.stages import engine
+
     seen: list[str] = []
-    real = pipeline.parse
+    real = engine.parse
 
     def counting(articles, nlp, **kw):
         def tap():
@@ -35,7 +37,7 @@ def parsed(monkeypatch):
                 yield a
         return real(tap(), nlp, **kw)
 
-    monkeypatch.setattr(pipeline, "parse", counting)
+    monkeypatch.setattr(engine, "parse", counting)
     return seen
 
 
@@ -84,14 +86,32 @@ def test_complete_rerun_parses_nothing(tmp_path, nlp, parsed):
 
 
 def test_exact_copy_read_ahead_of_its_original_being_stored(tmp_path, nlp):
-    """An exact copy met while its original is still being processed is a duplicate, and both are kept."""
+    """An exact copy met while its original is still being processed is the same input (same text, no URL):
+    counted as unchanged, never stored or analysed twice."""
     corpus = _write_corpus(tmp_path)
     (corpus / "99_copy.txt").write_text((corpus / "03.txt").read_text(encoding="utf-8"), encoding="utf-8")
     store = Store(tmp_path / "db.sqlite")
     summary = ingest_and_store([str(corpus)], store, Config(batch_size=64))  # nothing stored before the end
     arts = {Path(a.source_path).name: a for a in store.articles()}
-    assert summary.stored == N + 1 and len(arts) == N + 1
-    assert arts["99_copy.txt"].duplicate_of == arts["03.txt"].id != arts["99_copy.txt"].id
+    assert (summary.stored, summary.unchanged) == (N, 1) and len(arts) == N and "99_copy.txt" not in arts
+
+
+def test_same_text_under_another_url_is_a_kept_copy(tmp_path, nlp):
+    """With URLs, identity is text + URL: the same wire text at two addresses is two inputs (one a copy)."""
+    import json
+
+    corpus = _write_corpus(tmp_path)
+    text = (corpus / "03.txt").read_text(encoding="utf-8")
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a.jsonl").write_text("\n".join(json.dumps({"text": text, "url": u})
+                                             for u in ("https://a.example/1", "https://b.example/1")) + "\n")
+    store = Store(tmp_path / "db.sqlite")
+    summary = ingest_and_store([str(feed)], store, Config(batch_size=64))
+    arts = store.articles()
+    assert (summary.stored, summary.duplicates) == (2, 1)
+    first, copy = sorted(arts, key=lambda a: a.duplicate_of or "")
+    assert copy.duplicate_of == first.id and copy.url == "https://b.example/1"
 
 
 class _Bar:

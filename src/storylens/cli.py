@@ -30,7 +30,11 @@ def _options(
 ):
     """Turn news coverage of a developing political story into a sourced map of it."""
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    # libraries (trafilatura, dateparser, ...) speak only with --verbose: their warnings about one
+    # page are noise beside the one-line reasons storylens gives per input
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.ERROR,
+                        format="%(levelname)s %(name)s: %(message)s", force=True)
+    logging.getLogger("storylens").setLevel(level)
 
 for _name in COMMANDS:
     importlib.import_module(f"storylens.commands.{_name}").register(app)

@@ -5,6 +5,17 @@ import os
 from dataclasses import dataclass, field
 
 
+def _env_list(name: str, default: list[str]) -> list[str]:
+    v = os.environ.get(name)
+    return [x.strip() for x in v.split(",") if x.strip()] if v else list(default)
+
+
+# The pipeline: registered stage names, in order (storylens.registry; checked at start-up).
+# "package.module:name" runs a stage registered by a module outside storylens.
+DEFAULT_STAGES = ["entities", "quotes", "events"]
+DEFAULT_CORPUS_STAGES = ["link", "compare", "positions"]
+
+
 @dataclass
 class Config:
     # spaCy pipeline name or path; en_core_web_md or a transformer pipeline work the same way.
@@ -14,8 +25,23 @@ class Config:
     embed_tokenizer: str | None = field(default_factory=lambda: os.environ.get("STORYLENS_EMBED_TOKENIZER"))
     # Actor registry (YAML) with user aliases, merges and splits.
     registry: str | None = field(default_factory=lambda: os.environ.get("STORYLENS_REGISTRY"))
+    # Per-article stages (run on every new article) and cross-article stages (run over the store).
+    stages: list[str] = field(default_factory=lambda: _env_list("STORYLENS_STAGES", DEFAULT_STAGES))
+    corpus_stages: list[str] = field(default_factory=lambda: _env_list("STORYLENS_CORPUS_STAGES",
+                                                                       DEFAULT_CORPUS_STAGES))
+    # Modules imported at start-up (and in every worker) that register more stages or readers.
+    plugins: list[str] = field(default_factory=lambda: _env_list("STORYLENS_PLUGINS", []))
     batch_size: int = 32
     n_process: int = 1
     max_file_bytes: int = 50 * 1024 * 1024
     # Near-duplicate threshold (estimated Jaccard on word shingles).
     near_duplicate_threshold: float = 0.8
+    # Longer articles are parsed and annotated in pieces of at most this many characters (cut at
+    # paragraph, line or sentence ends) and the results joined: spaCy's max_length never applies, and
+    # time and memory grow linearly with length whatever each stage costs on one piece.
+    chunk_chars: int = 100_000
+    # Past this many characters an article is stored whole but only its beginning is annotated (a
+    # warning says so): memory is flat thanks to the pieces, this bounds the time one input can take.
+    max_article_chars: int = 2_000_000
+    # A store-backed cache of sentence embeddings, set by the pipeline for the cross-article stages.
+    embed_cache: object = field(default=None, repr=False, compare=False)

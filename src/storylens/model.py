@@ -101,6 +101,7 @@ class Article:
     record: str | None = None
     content_hash: str = ""
     language: str | None = None    # ISO 639-1 code of the cleaned text (None: unknown)
+    superseded_by: str | None = None  # id of a later version of this article (same URL, edited text)
 
 
 @dataclass
@@ -199,6 +200,14 @@ class Event:
 
 
 @dataclass
+class Problem:
+    """Something a stage could not do for one article (or for the corpus), kept with the article."""
+    stage: str
+    message: str
+    level: str = "error"           # error (the stage raised) | warning (partial result) | skipped
+
+
+@dataclass
 class Document:
     """An article with its per-article annotations; the unit the per-article stages pass on."""
     article: Article
@@ -206,6 +215,8 @@ class Document:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # results of stages added by plugins, by stage name
     _spacy: Any = field(default=None, repr=False, compare=False)  # spaCy Doc; never serialised
 
 
@@ -343,6 +354,7 @@ _NESTED = {
     ("Document", "entities"): Entity,
     ("Document", "quotes"): Quote,
     ("Document", "events"): Event,
+    ("Document", "problems"): Problem,
     ("Story", "summary"): SummarySentence,
     ("Claim", "stances"): ClaimStance,
     ("Contradiction", "a"): ClaimStance,

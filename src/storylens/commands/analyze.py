@@ -38,6 +38,13 @@ def analyze(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2)
     config.n_process = n_process
+    from ..pipeline import check_config
+    from ..registry import PipelineError
+    try:
+        check_config(config)   # an unknown stage or a missing requirement stops the run before any work
+    except PipelineError as exc:
+        typer.echo(f"pipeline: {exc}", err=True)
+        raise typer.Exit(2)
     code = run_analysis([str(p) for p in paths], out, db or out / "storylens.sqlite", config,
                         engine=engine, scheduler=scheduler, workers=workers, report=report, progress=progress)
     raise typer.Exit(code)

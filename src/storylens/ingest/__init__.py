@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .. import registry as _registry
 from ..model import RawItem, Skip
 from . import feed, html, jsonl, text, warc
 from .paths import _os_reason, one_line, source_name, walk
@@ -20,13 +21,16 @@ from .source import BadInput, _stream_error, logical_suffix, open_binary
 
 Reader = Callable[..., Iterator[RawItem | Skip]]
 
-READERS: dict[str, Reader] = {
+# the registry's table (storylens.registry.reader adds to it); a reader registered by a plugin wins
+READERS: dict[str, Reader] = _registry.READERS
+for _suffix, _read in {
     ".txt": text.read, ".md": text.read, ".text": text.read,
     ".html": html.read, ".htm": html.read, ".xhtml": html.read, ".shtml": html.read,
     ".jsonl": jsonl.read, ".ndjson": jsonl.read, ".json": jsonl.read,
     ".rss": feed.read, ".atom": feed.read, ".xml": feed.read, ".rdf": feed.read,
     ".warc": warc.read, ".arc": warc.read,
-}
+}.items():
+    READERS.setdefault(_suffix, _read)
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -1,9 +1,10 @@
 """`storylens analyze INPUT --engine dask`: the per-article stages on Dask workers.
 
-The client streams the input exactly as the single-process run does (``pipeline.ingest_and_store``:
+The client (``storylens.runner.run_dask``) streams the input exactly as the single-process run does
+(``pipeline.ingest_and_store``:
 read → clean → skip stored hashes → dedupe in input order), cuts the stream of new articles into
 shards of consecutive articles, and sends each shard to a worker, which runs the same
-``pipeline.process_articles``. Results come back in input order and are stored one transaction
+per-article stages (``stages.engine``). Results come back in input order and are stored one transaction
 per shard, each shard also written as Parquet parts under OUT/parquet/. The runner then does the
 cross-article stages (``reanalyze``) on the store as usual.
 
@@ -24,9 +25,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..config import Config
 from ..model import Article, Document
-from ..pipeline import RunSummary, ingest_and_store
 from .parquet import ParquetTee, ParquetWriter
-from .shards import ordered_shards
+from .shards import failed_documents, ordered_shards
 from .worker import annotate_shard, warm_up
 
 DEFAULT_SHARD_SIZE = 64
@@ -81,29 +81,35 @@ def shard_dispatcher(client, worker_config: Config, shard_size: int = DEFAULT_SH
         stats.wait_s += waited
         stats.articles += n
 
+    def one_by_one(shard: list[Article], exc: BaseException) -> list[Document]:
+        # a shard that failed (a worker lost, KilledWorker) is tried again article by article,
+        # so only the article at fault stays unannotated
+        out: list[Document] = []
+        for a in shard:
+            try:
+                out.extend(client.submit(annotate_shard, [a], worker_config, pure=False).result())
+            except Exception as again:
+                out.extend(failed_documents([a], again))
+        return out
+
     def process(articles: Iterable[Article], _config=None) -> Iterator[Document]:
-        return ordered_shards(articles, submit, shard_size, window, on_result)
+        return ordered_shards(articles, submit, shard_size, window, on_result, on_failure=one_by_one)
 
     return process
 
 
-def run_dask(paths: Sequence[str], store, config: Config, scheduler: str | None = None, workers: int = 2,
-             run_id: int | None = None, out: str | Path | None = None, *, on_item: Callable[[str], None] | None = None,
-             shard_size: int = DEFAULT_SHARD_SIZE, client=None, stats: DaskStats | None = None) -> RunSummary:
-    """Per-article stages on Dask, results stored in `store` and written as Parquet under OUT/parquet/."""
+def dask_target(store, out: str | Path | None, run_id: int | None):
+    """The store, teed to Parquet parts under OUT/parquet/ when `out` is given (one part per stored shard)."""
+    if out is None:
+        return store
+    prefix = f"run{run_id:06d}" if run_id is not None else f"run{int(time.time())}"
+    return ParquetTee(store, ParquetWriter(Path(out) / "parquet", prefix=prefix))
+
+
+def dask_session(config: Config, scheduler: str | None = None, workers: int = 2, client=None):
+    """(client, owned): a client whose workers have loaded spaCy and the plugins, up front."""
     own = client is None
     if own:
         client = make_client(scheduler, workers)
-    try:
-        client.run(warm_up, config.spacy_model)  # each worker process loads spaCy once, up front
-        process = shard_dispatcher(client, config, shard_size, stats=stats)
-        target = store
-        if out is not None:
-            prefix = f"run{run_id:06d}" if run_id is not None else f"run{int(time.time())}"
-            target = ParquetTee(store, ParquetWriter(Path(out) / "parquet", prefix=prefix))
-        # one store transaction (and one Parquet part) per shard
-        client_config = replace(config, batch_size=shard_size)
-        return ingest_and_store(paths, target, client_config, on_item=on_item, run_id=run_id, process=process)
-    finally:
-        if own:
-            close_client(client)
+    client.run(warm_up, config)
+    return client, own

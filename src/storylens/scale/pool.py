@@ -3,23 +3,59 @@
 Each process parses *and* annotates its shard, so only plain Documents cross process boundaries
 (not spaCy Docs with their tensors, as nlp.pipe(n_process=N) would ship), and the stages run in
 parallel too instead of queueing behind the parser in the main process.
+
+A process that dies (a crash in native code, the kernel's OOM killer) takes only its own article:
+the shards that were in flight are run again one article at a time on a fresh pool, and an article
+that fails alone is stored unannotated with the error.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
 from ..config import Config
 from ..model import Article, Document
-from .shards import ordered_shards
+from .shards import failed_documents, ordered_shards
 from .worker import annotate_shard, warm_up
 
 
 def process_in_pool(articles: Iterable[Article], config: Config, n_process: int) -> Iterator[Document]:
-    # small shards keep every process busy to the end of the stream; the IPC cost per shard is tiny
     # spawn, not fork: the parent may hold SQLite connections and progress-bar threads
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=warm_up, initargs=(config.spacy_model,)) as ex:
-        yield from ordered_shards(articles, lambda shard: ex.submit(annotate_shard, shard, config),
-                                  shard_size=max(1, min(config.batch_size, 16)), window=2 * n_process)
+    pool: list[ProcessPoolExecutor] = []
+
+    def fresh() -> ProcessPoolExecutor:
+        if pool:
+            pool.pop().shutdown(wait=False, cancel_futures=True)
+        pool.append(ProcessPoolExecutor(n_process, mp_context=ctx, initializer=warm_up, initargs=(config,)))
+        return pool[0]
+
+    def submit(shard: list[Article]):
+        ex = pool[0] if pool else fresh()
+        try:
+            return ex.submit(annotate_shard, shard, config)
+        except BrokenProcessPool:
+            return fresh().submit(annotate_shard, shard, config)
+
+    def one_by_one(shard: list[Article], exc: BaseException) -> list[Document]:
+        out: list[Document] = []
+        for a in shard:
+            # twice: an article sent while the pool was dying (a neighbour's crash) fails through no fault of its own
+            for attempt in range(2):
+                try:
+                    out.extend(submit([a]).result())
+                    break
+                except Exception as again:
+                    if attempt == 1:
+                        out.extend(failed_documents([a], again))
+        return out
+
+    try:
+        # small shards keep every process busy to the end of the stream; the IPC cost per shard is tiny
+        yield from ordered_shards(articles, submit, shard_size=max(1, min(config.batch_size, 16)),
+                                  window=2 * n_process, on_failure=one_by_one)
+    finally:
+        for ex in pool:
+            ex.shutdown(wait=True, cancel_futures=True)

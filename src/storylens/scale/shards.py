@@ -6,19 +6,31 @@ from collections import deque
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
-from ..model import Article, Document
+from ..model import Article, Document, Problem
+
+
+def failed_documents(shard: list[Article], exc: BaseException) -> list[Document]:
+    """The articles of a shard whose worker failed: stored as read, each with the error."""
+    msg = f"the per-article stages failed in a worker: {type(exc).__name__}: {exc}"[:300]
+    return [Document(article=a, problems=[Problem("worker", msg)]) for a in shard]
 
 
 def ordered_shards(articles: Iterable[Article], submit: Callable[[list[Article]], object], shard_size: int,
-                   window: int, on_result: Callable[[float, int], None] | None = None) -> Iterator[Document]:
+                   window: int, on_result: Callable[[float, int], None] | None = None,
+                   on_failure: Callable[[list[Article], BaseException], list[Document]] | None = None,
+                   ) -> Iterator[Document]:
     """Cut `articles` into shards, `submit` each (it returns a future), yield the documents in input order.
 
     At most `window` shards are in flight, so memory stays bounded however long the stream is.
     The raw text is not needed by the stages: it stays here and is put back on the returned articles.
+    A shard whose future fails (a worker died, a result could not be sent back) goes to `on_failure`,
+    which returns its documents (by default: the articles unannotated, each with the error); the
+    other shards are not affected.
     """
     import time
 
     pending: deque = deque()
+    on_failure = on_failure or failed_documents
 
     def send(shard: list[Article]):
         pending.append((submit([replace(a, raw="") for a in shard]), shard))
@@ -26,7 +38,10 @@ def ordered_shards(articles: Iterable[Article], submit: Callable[[list[Article]]
     def collect() -> list[Document]:
         fut, shard = pending.popleft()
         t0 = time.perf_counter()
-        docs = fut.result()
+        try:
+            docs = fut.result()
+        except Exception as exc:
+            docs = on_failure([replace(a, raw="") for a in shard], exc)
         if on_result:
             on_result(time.perf_counter() - t0, len(docs))
         for doc, orig in zip(docs, shard):

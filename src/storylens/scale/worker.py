@@ -1,4 +1,4 @@
-"""What a Dask worker runs: the ordinary per-article stages over one shard of articles."""
+"""What a pool process or a Dask worker runs: the ordinary per-article stages over one shard of articles."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -8,21 +8,25 @@ from ..config import Config
 from ..model import Article, Document
 
 
-def warm_up(model: str) -> None:
-    """Load the spaCy pipeline when a worker process starts, not inside the first shard."""
-    from ..annotate.nlp import load_nlp
+def warm_up(model: str | Config) -> None:
+    """Load the spaCy pipeline (and the plugins) when a worker process starts, not inside the first shard."""
+    from ..stages.engine import article_stages, nlp_for
 
-    load_nlp(model)
+    config = model if isinstance(model, Config) else Config(spacy_model=model)
+    nlp_for(config, article_stages(config))
 
 
 def annotate_shard(articles: Sequence[Article], config: Config) -> list[Document]:
-    """pipeline.process_articles over one shard; spaCy is loaded once per worker process (cached loader)."""
-    from ..pipeline import process_articles
+    """The per-article stages over one shard; spaCy is loaded once per worker process (cached loader).
+
+    A stage that fails on one article leaves a Problem on that article only (stages.engine).
+    """
+    from ..stages.engine import process_local
 
     # Parallelism comes from the workers; a worker forking its own spaCy processes would oversubscribe.
     cfg = replace(config, n_process=1)
     docs = []
-    for doc in process_articles(articles, cfg):
+    for doc in process_local(articles, cfg):
         doc._spacy = None  # the spaCy Doc stays on the worker; only plain annotations travel back
         docs.append(doc)
     return docs

@@ -7,16 +7,22 @@ killed mid-way therefore leaves either the old or the new derived tables, never 
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
+import socket
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from ..model import (
     Actor, Analysis, Article, Claim, ClaimStance, Contradiction, CoverageGap, Document,
-    Event, Framing, Mention, Position, Quote, Removed, Story, SummarySentence, from_dict, to_dict,
+    Event, Framing, Mention, Position, Quote, Removed, Story, SummarySentence, Topic, from_dict, to_dict,
 )
 
 # Version of the table layout below, kept in PRAGMA user_version and the meta table. Foreign keys are
@@ -37,6 +43,7 @@ CREATE TABLE IF NOT EXISTS articles (
   url TEXT, title TEXT, outlet TEXT, author TEXT, published TEXT,
   text TEXT, raw TEXT, removed TEXT, duplicate_of TEXT, run_id INTEGER);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_path);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE TABLE IF NOT EXISTS annotations (
   article_id TEXT PRIMARY KEY REFERENCES articles(id), doc TEXT);
 CREATE TABLE IF NOT EXISTS actors (
@@ -56,7 +63,8 @@ CREATE TABLE IF NOT EXISTS events (
   location TEXT, date TEXT, date_text TEXT, reported_by TEXT, confidence REAL,
   source_entity TEXT, target_entity TEXT, source_code TEXT, target_code TEXT, source_country TEXT,
   target_country TEXT);
-CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT);
+CREATE TABLE IF NOT EXISTS topics (id TEXT PRIMARY KEY, title TEXT, story_ids TEXT, article_ids TEXT);
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, topic TEXT REFERENCES topics(id));
 CREATE TABLE IF NOT EXISTS story_articles (
   story_id TEXT REFERENCES stories(id), article_id TEXT PRIMARY KEY REFERENCES articles(id));
 CREATE TABLE IF NOT EXISTS claims (
@@ -79,10 +87,58 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(article_id UNINDEXED, title, text);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(quote_id UNINDEXED, article_id UNINDEXED, text, speaker_text);
+-- the near-duplicate index: one row per (LSH band, bucket) and article, and each article's MinHash signature
+CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER, key INTEGER, article_id TEXT);
+CREATE INDEX IF NOT EXISTS lsh_bands_key ON lsh_bands(band, key);
+CREATE INDEX IF NOT EXISTS lsh_bands_article ON lsh_bands(article_id);
+CREATE TABLE IF NOT EXISTS lsh_sigs (article_id TEXT PRIMARY KEY, sig BLOB, size INTEGER);
+-- sentence embeddings computed once per (model, text), read back by the cross-article stages
+CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vec BLOB);
 """
 
+# Columns added after the first release; an older database gets them on open.
+_MIGRATIONS = {
+    "runs": {"pid": "INTEGER", "host": "TEXT"},
+    "articles": {"superseded_by": "TEXT", "language": "TEXT"},
+    "events": {c: "TEXT" for c in ("source_entity", "target_entity", "reported_by_entity", "source_code",
+                                   "target_code", "source_country", "target_country")},
+    "quotes": {"speaker_entity": "TEXT", "speaker_entities": "TEXT", "speakers": "TEXT"},
+    "stories": {"topic": "TEXT"},
+}
+# A second writer waits this long (busy_timeout) per attempt, and gives up only after every attempt.
+BUSY_TIMEOUT_S = 30.0
+WRITE_ATTEMPTS = 10
+_ARTICLE_COLS = ("id", "content_hash", "source_path", "record", "kind", "url", "title", "outlet", "author",
+                 "published", "text", "raw", "removed", "duplicate_of", "run_id", "superseded_by", "language")
+
+
+def _busy(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg)
+
+
+def retrying(fn: Callable, attempts: int = WRITE_ATTEMPTS):
+    """Run ``fn`` again when SQLite says the database is locked (another writer held it past the timeout)."""
+    for i in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or i == attempts - 1:
+                raise
+            time.sleep(min(2.0, 0.1 * 2 ** i))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 _JSON_COLS = {"removed", "aliases", "roles", "warnings", "summary", "actors", "outlets", "stances",
-              "a", "b", "loaded_terms", "evidence"}
+              "a", "b", "loaded_terms", "evidence", "speaker_entities", "speakers", "story_ids", "article_ids"}
 
 
 def _dumps(v) -> str:
@@ -97,12 +153,23 @@ class Store:
             self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, check_same_thread=False)
-            self.conn.executescript(SCHEMA)
-            self._add_missing_columns()
-            self._stamp_version()
-            self.conn.commit()
+            # autocommit: every write is an explicit BEGIN IMMEDIATE transaction or a single statement,
+            # so a second writer waits for the lock (busy_timeout) instead of failing half-way
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_S,
+                                        isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            retrying(lambda: self.conn.executescript(SCHEMA))
+            retrying(self._migrate)
+            retrying(self._stamp_version)
         self.conn.row_factory = sqlite3.Row
+        self._lsh_ids: set[str] | None = None
+
+    def _migrate(self) -> None:
+        for table, cols in _MIGRATIONS.items():
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            for col, typ in cols.items():
+                if col not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
 
     def _stamp_version(self):
         from .. import __version__
@@ -114,46 +181,49 @@ class Store:
         self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("schema_version", str(version)), ("storylens_version", __version__)])
 
-    # columns added to a table after its first release; a store written before gets them on open
-    _LATER_COLUMNS = {"events": ("source_entity", "target_entity", "source_code", "target_code",
-                                 "source_country", "target_country")}
-
-    def _add_missing_columns(self):
-        for table, cols in self._LATER_COLUMNS.items():
-            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
-            for col in cols:
-                if col not in have:
-                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} TEXT")
-        self.conn.commit()
-
     def close(self):
         self.conn.close()
 
     @contextmanager
     def transaction(self):
+        """One write transaction; the write lock is taken up front (waiting for another writer)."""
+        retrying(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
-            self.conn.execute("BEGIN")
             yield self.conn
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
+
+    def _write(self, sql: str, args: Sequence = ()):
+        return retrying(lambda: self.conn.execute(sql, args))
 
     # ---- runs -------------------------------------------------------------
     def start_run(self, command: str) -> int:
-        cur = self.conn.execute("INSERT INTO runs(started, command) VALUES (?, ?)", (time.time(), command))
-        self.conn.commit()
+        self.mark_interrupted_runs()
+        cur = self._write("INSERT INTO runs(started, command, pid, host) VALUES (?, ?, ?, ?)",
+                          (time.time(), command, os.getpid(), socket.gethostname()))
         return cur.lastrowid
 
+    def mark_interrupted_runs(self) -> int:
+        """Runs still 'running' whose process is gone (killed, machine rebooted) become 'interrupted'."""
+        host = socket.gethostname()
+        gone = [r["id"] for r in self.conn.execute("SELECT id, pid, host FROM runs WHERE status='running'")
+                if r["pid"] is None or (r["host"] == host and not _pid_alive(r["pid"]))]
+        for rid in gone:
+            self._write("UPDATE runs SET status='interrupted' WHERE id=? AND status='running'", (rid,))
+        return len(gone)
+
     def log(self, run_id: int, source_path: str, reason: str, level: str = "skipped"):
-        self.conn.execute("INSERT INTO run_log VALUES (?, ?, ?, ?, ?)", (run_id, source_path, level, reason, time.time()))
-        self.conn.commit()
+        self._write("INSERT INTO run_log VALUES (?, ?, ?, ?, ?)", (run_id, source_path, level, reason, time.time()))
 
     def finish_run(self, run_id: int, *, read: int, stored: int, duplicates: int, skipped: int, status: str = "done"):
-        self.conn.execute(
-            "UPDATE runs SET finished=?, read=?, stored=?, duplicates=?, skipped=?, status=? WHERE id=?",
-            (time.time(), read, stored, duplicates, skipped, status, run_id))
-        self.conn.commit()
+        self._write("UPDATE runs SET finished=?, read=?, stored=?, duplicates=?, skipped=?, status=? WHERE id=?",
+                    (time.time(), read, stored, duplicates, skipped, status, run_id))
+
+    def runs(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY id")]
 
     def run_log(self, run_id: int | None = None) -> list[dict]:
         q = "SELECT * FROM run_log" + (" WHERE run_id=?" if run_id is not None else "") + " ORDER BY at"
@@ -164,8 +234,18 @@ class Store:
         return self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,)).fetchone() is not None
 
     def find_by_hash(self, content_hash: str):
-        r = self.conn.execute("SELECT id, source_path, record FROM articles WHERE content_hash=?", (content_hash,)).fetchone()
+        r = self.conn.execute("SELECT id, source_path, record, url FROM articles WHERE content_hash=?",
+                              (content_hash,)).fetchone()
         return dict(r) if r else None
+
+    def find_by_url(self, url: str):
+        """The current version of the article at this URL (not a copy, not superseded), if any."""
+        r = self.conn.execute("SELECT id, source_path, record, url FROM articles WHERE url=? AND duplicate_of IS NULL "
+                              "AND superseded_by IS NULL ORDER BY rowid DESC LIMIT 1", (url,)).fetchone()
+        return dict(r) if r else None
+
+    def mark_superseded(self, old_id: str, new_id: str) -> None:
+        self._write("UPDATE articles SET superseded_by=? WHERE id=?", (new_id, old_id))
 
     def add_documents(self, docs: Iterable[Document], run_id: int | None = None) -> int:
         """Store articles with their per-article annotations in one transaction (one batch)."""
@@ -174,9 +254,10 @@ class Store:
             for doc in docs:
                 a = doc.article
                 cur = c.execute(
-                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT OR IGNORE INTO articles({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})",
                     (a.id, a.content_hash, a.source_path, a.record, a.kind, a.url, a.title, a.outlet, a.author,
-                     a.published, a.text, a.raw, _dumps(a.removed), a.duplicate_of, run_id))
+                     a.published, a.text, a.raw, _dumps(a.removed), a.duplicate_of, run_id, a.superseded_by,
+                     getattr(a, "language", None)))
                 if cur.rowcount == 0:
                     continue
                 n += 1
@@ -195,15 +276,58 @@ class Store:
     def iter_documents(self, include_duplicates: bool = False) -> Iterator[Document]:
         """Articles with their stored per-article annotations (local entity ids)."""
         q = ("SELECT a.*, n.doc AS doc FROM articles a LEFT JOIN annotations n ON n.article_id=a.id"
-             + ("" if include_duplicates else " WHERE a.duplicate_of IS NULL") + " ORDER BY a.source_path, a.record, a.id")
+             + ("" if include_duplicates else " WHERE a.duplicate_of IS NULL AND a.superseded_by IS NULL")
+             + " ORDER BY a.source_path, a.record, a.id")
         for r in self.conn.execute(q):
             payload = json.loads(r["doc"]) if r["doc"] else {}
             payload["article"] = to_dict(_row_article(r))
             yield from_dict(Document, payload)
 
     def minhash_corpus(self) -> Iterator[tuple[str, str]]:
-        for r in self.conn.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL"):
+        for r in self.conn.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL AND superseded_by IS NULL"):
             yield r["id"], r["text"]
+
+    # ---- near-duplicate index (storylens.clean.dedupe) ---------------------
+    def lsh_backfill(self, signature_of: Callable[[str], tuple]) -> int:
+        """Index the current articles the index lacks (older databases, a run killed before indexing)."""
+        q = ("SELECT a.id, a.text FROM articles a WHERE a.duplicate_of IS NULL AND a.superseded_by IS NULL "
+             "AND NOT EXISTS (SELECT 1 FROM lsh_sigs s WHERE s.article_id=a.id)")
+        todo = [(r["id"], r["text"]) for r in self.conn.execute(q)]
+        for i in range(0, len(todo), 500):
+            self.lsh_add([(aid, *signature_of(text)) for aid, text in todo[i:i + 500]])
+        return len(todo)
+
+    def lsh_add(self, rows: Iterable[tuple[str, np.ndarray, int, list]]) -> None:
+        rows = list(rows)
+        with self.transaction() as c:
+            for aid, sig, size, keys in rows:
+                if c.execute("SELECT 1 FROM lsh_sigs WHERE article_id=?", (aid,)).fetchone():
+                    continue
+                c.execute("INSERT INTO lsh_sigs VALUES (?, ?, ?)", (aid, sig.astype("<u8").tobytes(), size))
+                c.executemany("INSERT INTO lsh_bands VALUES (?, ?, ?)", [(b, k, aid) for b, k in keys])
+
+    def lsh_remove(self, article_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM lsh_sigs WHERE article_id=?", (article_id,))
+            c.execute("DELETE FROM lsh_bands WHERE article_id=?", (article_id,))
+
+    def lsh_has(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM lsh_sigs WHERE article_id=?", (article_id,)).fetchone() is not None
+
+    def lsh_candidates(self, keys: list[tuple[int, int]]) -> Iterator[tuple[str, np.ndarray, int]]:
+        """Articles sharing at least one LSH bucket with `keys`, with their signatures."""
+        if not keys:
+            return
+        values = ",".join("(?, ?)" for _ in keys)
+        q = (f"WITH k(band, key) AS (VALUES {values}) SELECT s.article_id, s.sig, s.size FROM lsh_sigs s "
+             f"WHERE s.article_id IN (SELECT b.article_id FROM lsh_bands b JOIN k ON b.band=k.band AND b.key=k.key)")
+        for r in self.conn.execute(q, [x for kv in keys for x in kv]):
+            yield r["article_id"], np.frombuffer(r["sig"], dtype="<u8").astype(np.uint64), r["size"]
+
+    # ---- embeddings (storylens.compare.embed) ------------------------------
+    def embedding_cache(self, config=None) -> "EmbeddingCache":
+        model = (getattr(config, "embed_model", None) or "packaged-minilm") if config is not None else "packaged-minilm"
+        return EmbeddingCache(self, model)
 
     # ---- state ------------------------------------------------------------
     def get_state(self, key: str, default=None):
@@ -215,7 +339,7 @@ class Store:
         """Rewrite every derived table at once; `state` entries are saved in the same transaction."""
         with self.transaction() as c:
             for t in ("actors", "mentions", "quotes", "events", "stories", "story_articles", "claims",
-                      "contradictions", "framing", "coverage_gaps", "quotes_fts", "positions"):
+                      "contradictions", "framing", "coverage_gaps", "quotes_fts", "positions", "topics"):
                 c.execute(f"DELETE FROM {t}")
             for ac in an.actors:
                 c.execute("INSERT INTO actors VALUES (?,?,?,?,?,?,?,?,?)",
@@ -223,19 +347,14 @@ class Store:
                            _dumps(ac.warnings), len(ac.mentions)))
                 c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)",
                               [(ac.id, m.article_id, m.start, m.end, m.text, m.kind) for m in ac.mentions])
-            for q in an.quotes:
-                c.execute("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                          (q.id, q.article_id, q.text, q.kind, q.start, q.end, q.speaker, q.speaker_text,
-                           q.speaker_start, q.speaker_end, q.cue, q.sentence))
-                c.execute("INSERT INTO quotes_fts VALUES (?,?,?,?)", (q.id, q.article_id, q.text, q.speaker_text or ""))
-            for e in an.events:
-                c.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          (e.id, e.article_id, e.sentence, e.start, e.end, e.type, e.cameo, e.mode, e.source, e.target,
-                           e.source_text, e.target_text, e.trigger, e.location, e.date, e.date_text, e.reported_by,
-                           e.confidence, e.source_entity, e.target_entity, e.source_code, e.target_code,
-                           e.source_country, e.target_country))
+            _insert_all(c, "quotes", Quote, an.quotes)
+            c.executemany("INSERT INTO quotes_fts VALUES (?,?,?,?)",
+                          [(q.id, q.article_id, q.text, q.speaker_text or "") for q in an.quotes])
+            _insert_all(c, "events", Event, an.events)
+            _insert_all(c, "topics", Topic, an.topics)
             for s in an.stories:
-                c.execute("INSERT INTO stories VALUES (?,?,?)", (s.id, s.title, _dumps(s.summary)))
+                c.execute("INSERT INTO stories (id, title, summary, topic) VALUES (?,?,?,?)",
+                          (s.id, s.title, _dumps(s.summary), s.topic))
                 c.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", [(s.id, a) for a in s.article_ids])
             for cl in an.claims:
                 c.execute("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?)",
@@ -268,15 +387,16 @@ class Store:
             r.pop("n_mentions")
             r = _loads_cols(r)
             an.actors.append(Actor(mentions=mentions.get(r["id"], []), **r))
-        an.quotes = [Quote(**r) for r in rows("SELECT * FROM quotes ORDER BY article_id, start")]
+        an.quotes = [Quote(**_loads_cols(r)) for r in rows("SELECT * FROM quotes ORDER BY article_id, start")]
         an.events = [Event(**r) for r in rows("SELECT * FROM events ORDER BY article_id, start")]
+        an.topics = [Topic(**_loads_cols(r)) for r in rows("SELECT * FROM topics ORDER BY CAST(substr(id, 2) AS INTEGER), id")]
         members: dict[str, list[str]] = {}
         for r in rows("SELECT * FROM story_articles ORDER BY article_id"):
             members.setdefault(r["story_id"], []).append(r["article_id"])
         for r in rows("SELECT * FROM stories ORDER BY CAST(substr(id, 2) AS INTEGER), id"):
             r = _loads_cols(r)
             an.stories.append(Story(id=r["id"], title=r["title"], article_ids=members.get(r["id"], []),
-                                    summary=[SummarySentence(**s) for s in r["summary"]]))
+                                    summary=[SummarySentence(**s) for s in r["summary"]], topic=r.get("topic")))
         for r in rows("SELECT * FROM claims ORDER BY story_id, id"):
             r = _loads_cols(r)
             r["stances"] = [ClaimStance(**s) for s in r["stances"]]
@@ -296,15 +416,59 @@ class Store:
         return an
 
 
+class EmbeddingCache:
+    """Sentence embeddings kept in the store, keyed by (model, text): computed once, read on every later run.
+
+    The narrow interface compare/embed.py uses: ``get_many(texts) -> {text: vector}`` and
+    ``put_many({text: vector})``.
+    """
+
+    def __init__(self, store: Store, model: str):
+        self.store = store
+        self.model = model
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        keys = {self._key(t): t for t in set(texts)}
+        out: dict[str, np.ndarray] = {}
+        items = list(keys)
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            q = f"SELECT key, vec FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})"
+            for r in self.store.conn.execute(q, chunk):
+                out[keys[bytes(r["key"])]] = np.frombuffer(r["vec"], dtype="<f4").astype(np.float32)
+        return out
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        with self.store.transaction() as c:
+            c.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?)",
+                          [(self._key(t), np.asarray(v, dtype="<f4").tobytes()) for t, v in vectors.items()])
+
+
+def _insert_all(c, table: str, cls, items) -> None:
+    """Insert dataclass items by field name (lists and dicts as JSON), so a field added to the model
+    needs only its column (see _MIGRATIONS), not an edit here."""
+    cols = [f for f in cls.__dataclass_fields__ if not f.startswith("_")]
+    sql = f"INSERT INTO {table} ({', '.join(chr(34) + k + chr(34) for k in cols)}) VALUES ({','.join('?' * len(cols))})"
+    c.executemany(sql, [tuple(_dumps(v) if isinstance(v, (list, dict)) else v for v in (getattr(x, k) for k in cols))
+                        for x in items])
+
+
 def _loads_cols(r: dict) -> dict:
     return {k: (json.loads(v) if k in _JSON_COLS and isinstance(v, str) else v) for k, v in r.items()}
 
 
 def _row_article(r) -> Article:
     d = {k: r[k] for k in ("id", "content_hash", "source_path", "record", "kind", "url", "title", "outlet", "author",
-                           "published", "text", "raw", "duplicate_of")}
+                           "published", "text", "raw", "duplicate_of", "superseded_by", "language")}
     d["removed"] = [Removed(**x) for x in json.loads(r["removed"] or "[]")]
     return Article(**d)
+
+
 
 
 def _doc_payload(doc: Document) -> dict:
