@@ -28,6 +28,23 @@ EXPORT_OMITS: dict[str, set[str]] = {"Article": {"raw"}}
 # Descriptions for fields whose line in model.py carries no comment. Keyed by field name, or by
 # "Class.field" where the same name means different things.
 DESCRIPTIONS: dict[str, str] = {
+    "Event.source_entity": "Article-local entity id of the source (\"<article_id>:E<n>\"), set by the event stage; "
+                           "`source` is the global actor it links to.",
+    "Event.target_entity": "Article-local entity id of the target; `target` is the global actor it links to.",
+    "Event.reported_by_entity": "Article-local entity id of whoever reports the event (the speaker of the quote "
+                                "or speech frame it sits in); `reported_by` is the global actor.",
+    "Event.source_code": "CAMEO actor code of the source (e.g. RUSGOV, HUN, IGOUNO), whenever the coder knows it, "
+                         "also for groups with no canonical actor.",
+    "Event.target_code": "CAMEO actor code of the target (e.g. UKRGOV, RUS), whenever the coder knows it.",
+    "Event.source_country": "Country of the source: the first three letters of its code (ISO-3166 alpha-3, or IGO/NGO).",
+    "Event.target_country": "Country of the target: the first three letters of its code (ISO-3166 alpha-3, or IGO/NGO).",
+    "Position.outlet": "Outlet of the article the position was read in.",
+    "Quote.speaker_entities": "Article-local entity ids of every source of a coordinated subject "
+                              "(\"Putin and Lavrov said\"), the first being `speaker_entity`.",
+    "Quote.speakers": "Global actor ids of every source of a coordinated subject, the first being `speaker`.",
+    "Topic.title": "Short title of the topic (the running crisis or subject).",
+    "Topic.story_ids": "Stories that belong to this topic.",
+    "Topic.article_ids": "Articles in this topic's stories.",
     "id": "Stable identifier of this item.",
     "article_id": "Id of the article the item comes from; `start`/`end` are offsets into that article's `text`.",
     "start": "Start offset (characters, 0-based) into the article's cleaned `text`.",
