@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Iterator
 
-from ..model import Entity, Mention
+from ..model import Entity
+from .mentions import Located, MentionIndex
 from .quote_lexicon import Lexicon
 
 PERSONAL = {"he", "him", "she", "her", "his", "hers", "himself", "herself"}
@@ -76,36 +78,36 @@ def _inside(pos: int, ranges) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
 
-class EntityIndex:
-    """Entity mentions of one article in text order, with their grammatical role in the parse."""
+class EntityIndex(MentionIndex):
+    """The article's mention index, with the grammatical role of each mention in the parse and
+    the look-ups speaker resolution needs."""
 
     def __init__(self, entities: list[Entity], sdoc=None):
-        self.items: list[tuple[int, int, Entity, Mention]] = sorted(
-            ((m.start, m.end, e, m) for e in entities for m in e.mentions), key=lambda x: (x[0], x[1]))
-        self.starts = [x[0] for x in self.items]
+        super().__init__(entities)
         # Mentions are short: a lookup only needs to look back this far for one that covers a range.
-        self.longest = max((x[1] - x[0] for x in self.items), default=0)
+        self.longest = max((x.end - x.start for x in self.items), default=0)
         self.sdoc = sdoc
-        self.by_id = {e.id: e for e in entities}
         self.titles: dict[str, tuple[set[str], str]] = {}
         # Last word of a person's or organisation's name -> its mentions in text order.
         self.by_last: dict[str, list[tuple[int, Entity]]] = {}
         for x in self.items:
-            if x[2].type in ("PERSON", "ORG"):
-                last = x[2].name.split()[-1:]
+            if x.entity.type in ("PERSON", "ORG"):
+                last = x.entity.name.split()[-1:]
                 if last:
-                    self.by_last.setdefault(last[0], []).append((x[0], x[2]))
+                    self.by_last.setdefault(last[0], []).append((x.start, x.entity))
 
-    def covering(self, start: int, end: int) -> list[tuple[int, int, Entity, Mention]]:
+    # The two look-ups below give the same answers as MentionIndex's without slicing the list
+    # from its start: the quote stage calls them once per candidate and must stay linear in
+    # the article's length.
+    def covering(self, start: int, end: int) -> list[Located]:
         lo = bisect_left(self.starts, start - self.longest)
         hi = bisect_right(self.starts, end)
-        return [x for x in self.items[lo:hi] if x[0] < end and x[1] > start]
+        return [x for x in self.items[lo:hi] if x.start < end and x.end > start]
 
-    def preceding(self, pos: int, types: tuple[str, ...]):
-        """Mentions of the given types that end at or before `pos`, nearest first."""
+    def preceding(self, pos: int, types: tuple[str, ...] | None = None) -> Iterator[Located]:
         for j in range(bisect_right(self.starts, pos) - 1, -1, -1):
             x = self.items[j]
-            if x[1] <= pos and x[2].type in types:
+            if x.end <= pos and (types is None or x.entity.type in types):
                 yield x
 
     def named(self, last: str, before: int | None = None) -> Entity | None:
@@ -131,9 +133,9 @@ def _best(cands, head=None):
     if not cands:
         return None
     def key(x):
-        on_head = head is not None and x[0] <= head.idx < x[1]
-        return (not on_head, TYPE_RANK.get(x[2].type, 9), -(x[1] - x[0]))
-    return sorted(cands, key=key)[0][2]
+        on_head = head is not None and x.start <= head.idx < x.end
+        return (not on_head, TYPE_RANK.get(x.entity.type, 9), -(x.end - x.start))
+    return sorted(cands, key=key)[0].entity
 
 
 def _sentence_start(sdoc, pos: int, back: int) -> int:
@@ -157,20 +159,20 @@ def _salient(index: EntityIndex, pos: int, types: tuple[str, ...], exclude_from:
     window = _sentence_start(index.sdoc, pos, 2) if index.sdoc is not None else None
     for x in index.preceding(exclude_from if exclude_from is not None else pos, types):
         if nearest is None:
-            nearest = x[2]
+            nearest = x.entity
             if window is None:
                 break
-        if x[0] < window:
+        if x.start < window:
             break
-        if index.is_subject(x[0], x[1]):
-            return x[2]
+        if index.is_subject(x.start, x.end):
+            return x.entity
     return nearest
 
 
 def _titled(index: EntityIndex, text: str, pos: int, role_words: list[str]) -> Entity | None:
     """Nearest preceding person whose name was introduced with one of these role words."""
     seen: set[str] = set()
-    for n, (s, _e, ent, _m) in enumerate(index.preceding(pos, ("PERSON",))):
+    for n, (_s, _e, ent, _m) in enumerate(index.preceding(pos, ("PERSON",))):
         if n >= TITLE_REACH:
             break
         if ent.id in seen:
@@ -243,7 +245,7 @@ def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str
         if prep.dep_ == "prep" and (prep.lower_ in ("like", "including")
                                     or prep.lower_ == "as" and prep.i > 0 and prep.nbor(-1).lower_ == "such"):
             sub = list(prep.subtree)
-            people = [x for x in index.covering(sub[0].idx, sub[-1].idx + len(sub[-1].text)) if x[2].type == "PERSON"]
+            people = [x for x in index.covering(sub[0].idx, sub[-1].idx + len(sub[-1].text)) if x.entity.type == "PERSON"]
             if people:
                 return _best(people)
     if is_anonymous(head, lex):
@@ -260,7 +262,7 @@ def resolve_speaker(sp: SpeakerSpan, index: EntityIndex, lex: Lexicon, text: str
             return ent
         return _salient(index, sp.start, ("PERSON",))
     # 5. Any other phrase with an entity inside it ("Chatham House's Orysia Lutsevich" was caught above).
-    inside = [x for x in index.covering(sp.start, sp.end) if x[2].type in ("PERSON", "ORG")]
+    inside = [x for x in index.covering(sp.start, sp.end) if x.entity.type in ("PERSON", "ORG")]
     if inside and head.pos_ != "NOUN":
         return _best(inside, head)
     return None

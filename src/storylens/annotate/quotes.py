@@ -705,8 +705,8 @@ def _block_quotes(text: str, sdoc, index: EntityIndex) -> list[_Found]:
 def _line_source(index: EntityIndex, text: str, a: int, b: int) -> str | None:
     """The entity an attribution line names: a person or organisation in it; a nationality
     inside a description ("Ukrainian analyst") is not the speaker."""
-    ents = sorted(index.covering(a, b), key=lambda x: ({"PERSON": 0, "ORG": 1, "GPE": 2}.get(x[2].type, 9), x[0]))
-    return ents[0][2].id if ents and _names_source(ents[0], text) else None
+    ents = sorted(index.covering(a, b), key=lambda x: ({"PERSON": 0, "ORG": 1, "GPE": 2}.get(x.entity.type, 9), x.start))
+    return ents[0].entity.id if ents and _names_source(ents[0], text) else None
 
 
 def _transcript(text: str, index: EntityIndex) -> list[_Found]:
@@ -732,7 +732,7 @@ def _transcript(text: str, index: EntityIndex) -> list[_Found]:
 
 def _names_source(mention, text: str) -> bool:
     """A nationality inside a description ("Ukrainian analyst") is not the speaker."""
-    return mention[2].type in ("PERSON", "ORG") or text[mention[0]:mention[1]] == mention[2].name
+    return mention.entity.type in ("PERSON", "ORG") or text[mention.start:mention.end] == mention.entity.name
 
 
 # ---- indirect speech ------------------------------------------------------------------------

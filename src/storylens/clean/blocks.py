@@ -1,11 +1,9 @@
 """Splitting raw text into blocks (lines) and sentences, with offsets into the raw text."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_SENT = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+from ..text import sentence_spans, words
 
 
 @dataclass
@@ -21,7 +19,7 @@ class Block:
 
     @property
     def words(self) -> list[str]:
-        return _WORD.findall(self.text)
+        return words(self.text)
 
     @property
     def n_words(self) -> int:
@@ -49,20 +47,4 @@ def segment(raw: str) -> list[Block]:
 
 def sentences(block: Block) -> list[tuple[int, int, str]]:
     """(raw start, raw end, text) of each sentence in a block."""
-    out, i = [], 0
-    for m in _SENT.finditer(block.text):
-        out.append((i, m.start()))
-        i = m.end()
-    out.append((i, len(block.text)))
-    res = []
-    for a, b in out:
-        seg = block.text[a:b]
-        a2 = a + len(seg) - len(seg.lstrip())
-        b2 = a + len(seg.rstrip())
-        if b2 > a2:
-            res.append((block.start + a2, block.start + b2, block.text[a2:b2]))
-    return res
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return [(block.start + sp.start, block.start + sp.end, sp.text) for sp in sentence_spans(block.text)]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from functools import lru_cache
+
+from ..text import iso_date
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE_RX = re.compile(
@@ -11,36 +11,18 @@ DATE_RX = re.compile(
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{4})\b", re.I)
-_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _DATE_WORDS = re.compile(rf"^(?:(?:published|updated|posted|last updated|date)\s*:?\s*|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s*|at\s|on\s|"
                          r"\d{1,2}:\d{2}\s*(?:am|pm)?\s*|[a-z]{2,4}t\b|utc|gmt|[|·•,–—-]\s*)+", re.I)
+# A numeric date ("3/4/2025") among the forms DATE_RX finds: ISO dates have hyphens, the others letters.
+_DIGITS_ONLY = re.compile(r"[\d/.]+")
 # Small words that can sit inside a personal name.
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "del", "la", "le", "bin", "al", "ibn", "dos", "du", "mc", "st."}
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zA-Z'’.\-]*$|^[A-Z]\.$")
 
 
-@lru_cache(maxsize=4096)
-def parse_date(text: str, prefer_day_first: bool = False) -> str | None:
-    """A date expression → ISO date; numeric dates are read month-first unless told otherwise."""
-    text = text.strip()
-    m = _NUMERIC.match(text)
-    if m:
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
-        day_first = prefer_day_first or a > 12
-        d, mo = (a, b) if day_first else (b, a)
-        try:
-            return datetime(y, mo, d).date().isoformat()
-        except ValueError:
-            return None
-    import dateparser
-
-    d = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True, "RELATIVE_BASE": datetime(2000, 1, 1)})
-    return d.date().isoformat() if d else None
-
-
 def dates_in(text: str) -> list[tuple[str, bool]]:
     """(date text, is_numeric) for each absolute date in the text."""
-    return [(m.group(0), bool(_NUMERIC.match(m.group(0)))) for m in DATE_RX.finditer(text)]
+    return [(m.group(0), _DIGITS_ONLY.fullmatch(m.group(0)) is not None) for m in DATE_RX.finditer(text)]
 
 
 def is_date_line(text: str) -> bool:
@@ -59,12 +41,12 @@ def is_date_line(text: str) -> bool:
 
 def choose_date(found: list[tuple[str, bool]]) -> str | None:
     """Prefer an unambiguous (month-name or ISO) date; read numeric dates to agree with it when possible."""
-    named = [parse_date(t) for t, num in found if not num]
+    named = [iso_date(t) for t, num in found if not num]
     named = [d for d in named if d]
     if named:
         return named[0]
     for t, _ in found:
-        d = parse_date(t)
+        d = iso_date(t)
         if d:
             return d
     return None

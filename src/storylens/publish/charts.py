@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from ..text import to_date
+
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 
@@ -31,21 +33,9 @@ def diverging(v: float | None) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def parse_date(s: str | None) -> date | None:
-    if not s:
-        return None
-    s = str(s).strip()
-    for n, fill in ((10, ""), (7, "-01"), (4, "-01-01")):
-        try:
-            return date.fromisoformat(s[:n] + fill)
-        except ValueError:
-            continue
-    return None
-
-
 def timeline_chart(events: list[dict], max_lanes: int = 12, max_dots: int = 600) -> dict | None:
     """Dots on a date axis, one lane per outlet, coloured by event type."""
-    dated = [(parse_date(e["date"]), e) for e in events]
+    dated = [(to_date(e["date"]), e) for e in events]
     dated = [(d, e) for d, e in dated if d is not None]
     if not dated:
         return None
@@ -176,7 +166,7 @@ def series_chart(rows: list[dict], dimension: str, max_keys: int = 8, max_days: 
 
     Beyond ``max_days`` distinct days the bars cover weeks, then months, so the chart stays readable.
     """
-    rows = [r for r in rows if r["dimension"] == dimension and parse_date(r["date"])]
+    rows = [r for r in rows if r["dimension"] == dimension and to_date(r["date"])]
     if not rows:
         return None
     totals: dict[str, int] = {}
@@ -188,7 +178,7 @@ def series_chart(rows: list[dict], dimension: str, max_keys: int = 8, max_days: 
     for binning in ("day", "week", "month"):
         bins: dict[date, dict[str, int]] = {}
         for r in rows:
-            d = parse_date(r["date"])
+            d = to_date(r["date"])
             if binning == "week":
                 d = date.fromordinal(d.toordinal() - d.weekday())
             elif binning == "month":

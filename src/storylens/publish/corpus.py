@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..model import Analysis, Article
+from ..outlets import outlet_name
 
 
 class Corpus:
@@ -84,10 +85,9 @@ class Corpus:
         return self._memo[key]
 
     def outlet(self, article_id: str | None) -> str:
-        """The outlet name, or the file name when the article carries none (still tells sources apart)."""
-        from ..outlets import outlet_name
-
-        return outlet_name(self.articles.get(article_id or ""))
+        """The outlet name the other stages use (:func:`storylens.outlets.outlet_name`)."""
+        a = self.articles.get(article_id or "")
+        return "unknown outlet" if a is None else outlet_name(a)
 
     def actor_name(self, actor_id: str | None) -> str | None:
         if not actor_id:

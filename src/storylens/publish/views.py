@@ -6,15 +6,14 @@ copes with empty tables: a store with articles but no stories still renders.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 
+from ..text import sentence_spans
 from . import charts, series
 from .corpus import Corpus
 
 CONTEXT_CHARS = 220
 LIST_CAP = 200   # longest list a page shows; the JSON twin gives the total next to it
-_SENT_END = re.compile(r"[.!?][\"”’')\]]?(?=\s+[A-Z“\"'‘(])|\n\s*\n")
 
 
 # ---- small helpers --------------------------------------------------------
@@ -91,10 +90,10 @@ def _lead_sentences(c: Corpus, article_ids: list[str], n: int = 6) -> list[dict]
         if a is None or a.duplicate_of or not a.text.strip():
             continue
         t = a.text
+        # The first sentence, cut at 400 characters; the splitter only needs to see that far.
         start = len(t) - len(t.lstrip())
-        m = _SENT_END.search(t, start)
-        end = (m.start() if m.group().isspace() else m.end()) if m else len(t)
-        end = min(end, start + 400)
+        first = sentence_spans(t[:start + 500])[0]
+        start, end = first.start, min(first.end, first.start + 400)
         out.append(_ref(c, aid, start, end, t[start:end]))
         if len(out) >= n:
             break
