@@ -8,6 +8,7 @@ resolve to the most recent one on or before the publication date.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from functools import lru_cache
 
@@ -120,6 +121,7 @@ def resolve_date(phrase: str, published: str | None = None) -> str | None:
         settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
     try:
         got = dateparser.parse(cleaned, languages=["en"], settings=settings)
-    except Exception:
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a phrase dateparser cannot read
+        logging.getLogger(__name__).debug("date phrase %r not parsed: %s", cleaned[:80], exc)
         got = None
     return got.date().isoformat() if got else None

@@ -7,14 +7,14 @@ organisation tables built from the same Phoenix dictionaries (data/events/countr
 from __future__ import annotations
 
 from bisect import bisect_right
+import logging
 from dataclasses import dataclass
 
 from .event_lexicon import lexicon
 
-try:  # provided by the actors stage; optional here
-    from ..link.kb import lookup as _kb_lookup  # type: ignore
-except Exception:  # pragma: no cover - depends on what is installed in the tree
-    _kb_lookup = None
+from ..link.kb import lookup as _kb_lookup
+
+_log = logging.getLogger(__name__)
 
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them", "us"}
 _PERSONAL = {"he", "his", "him", "she", "her"}
@@ -111,7 +111,8 @@ def _kb(text: str, date: str | None) -> str | None:
         return None
     try:
         hit = _kb_lookup(text, date)
-    except Exception:
+    except Exception as exc:  # one odd phrase must not lose the event; the user hears of it
+        _log.warning("actor knowledge base failed on %r: %s: %s", text[:80], type(exc).__name__, exc)
         return None
     if not hit:
         return None

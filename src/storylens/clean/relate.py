@@ -15,11 +15,9 @@ from .blocks import Block, words
 
 @lru_cache(maxsize=1)
 def _stop() -> frozenset[str]:
-    try:
-        from spacy.lang.en.stop_words import STOP_WORDS
-        return frozenset(STOP_WORDS)
-    except Exception:  # spaCy is a dependency, but the cleaner must not need it to run
-        return frozenset("the a an and or but of to in on at for with by from as is are was were be been it this that".split())
+    from spacy.lang.en.stop_words import STOP_WORDS   # spaCy is a dependency; only its word list is read
+
+    return frozenset(STOP_WORDS)
 
 
 def terms(text: str) -> list[str]:

@@ -21,6 +21,7 @@ stances on one claim; both spans are kept.
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from functools import lru_cache
 from typing import Sequence
@@ -383,14 +384,17 @@ def load_stance_fn():
     When the model gives probabilities, "disagree" is only passed on at DISAGREE_MIN or more:
     a false contradiction costs the user more than a missed one.
     """
+    log = logging.getLogger(__name__)
     try:
         from . import stance as stance_mod
-    except Exception:
+    except Exception as exc:
+        log.warning("stance model not loaded (%s: %s): contradictions come from the rules alone", type(exc).__name__, exc)
         return None
     fn = getattr(stance_mod, "predict", None)
     proba = getattr(stance_mod, "predict_proba", None)
     labels = tuple(getattr(stance_mod, "LABELS", ("agree", "disagree", "discuss", "unrelated")))
     if not callable(fn):
+        log.warning("stance model has no predict(): contradictions come from the rules alone")
         return None
     probe = [("Talks resumed on Monday.", "Talks resumed on Monday after a pause.")]
     try:
@@ -401,7 +405,8 @@ def load_stance_fn():
             p = np.asarray(proba(probe))
             if p.ndim != 2 or p.shape[1] != len(labels) or "disagree" not in labels:
                 proba = None
-    except Exception:
+    except Exception as exc:
+        log.warning("stance model broken (%s: %s): contradictions come from the rules alone", type(exc).__name__, exc)
         return None
 
     def safe(pairs):
@@ -414,6 +419,7 @@ def load_stance_fn():
                         else "discuss" for row in p]
             out = list(fn(pairs))
             return out if len(out) == len(pairs) else [None] * len(pairs)
-        except Exception:
+        except Exception as exc:
+            log.warning("stance model failed on %d pairs (%s: %s): they get no stance", len(pairs), type(exc).__name__, exc)
             return [None] * len(pairs)
     return safe
