@@ -86,7 +86,7 @@ def petrarch_items(lex) -> list[tuple[str, int, list[str]]]:
 
 
 def embed_cached(texts: list[str]) -> np.ndarray:
-    from storylens.compare.embed import embed
+    from storylens.embeddings import embed
 
     CACHE.mkdir(parents=True, exist_ok=True)
     f = CACHE / ("emb-" + hashlib.sha1("\n".join(texts).encode()).hexdigest()[:16] + ".npy")

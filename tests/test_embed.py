@@ -1,6 +1,6 @@
 import numpy as np
 
-from storylens.compare.embed import embed, get_encoder
+from storylens.embeddings import embed, get_encoder
 
 
 def test_shapes_norms_and_order():

@@ -63,7 +63,7 @@ def test_articles_stored_without_index_are_indexed_on_start(tmp_path):
 def test_embeddings_are_computed_once_and_read_back_from_the_store(tmp_path):
     import numpy as np
 
-    from storylens.compare.embed import get_encoder
+    from storylens.embeddings import get_encoder
 
     st = Store(tmp_path / "db.sqlite")
     cache = st.embedding_cache()

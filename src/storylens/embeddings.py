@@ -83,17 +83,24 @@ class Encoder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def embed(self, texts: Sequence[str], batch_size: int = 64, cache=None) -> np.ndarray:
+        """``cache`` (optional): an object with get_many(texts) -> {text: vector} and put_many({text: vector}),
+        e.g. the store's EmbeddingCache, so a sentence is encoded once across runs."""
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         out: list[np.ndarray | None] = [self._memo.get(t) for t in texts]
         todo = sorted({t for t, v in zip(texts, out) if v is None}, key=len)
+        fresh: dict[str, np.ndarray] = cache.get_many(todo) if (cache is not None and todo) else {}
+        todo = [t for t in todo if t not in fresh]
         # Length-sorted batches keep padding (and so compute) small.
-        fresh: dict[str, np.ndarray] = {}
+        computed: dict[str, np.ndarray] = {}
         for i in range(0, len(todo), max(1, batch_size)):
             chunk = todo[i:i + batch_size]
             vecs = self._encode_batch(chunk)
             for t, v in zip(chunk, vecs):
-                fresh[t] = v
+                computed[t] = v
+        if cache is not None and computed:
+            cache.put_many(computed)
+        fresh.update(computed)
         for t, v in fresh.items():
             self._memo[t] = v
         while len(self._memo) > _MEMO_SIZE:
@@ -122,4 +129,5 @@ def _paths(config) -> tuple[str | None, str | None]:
 
 def embed(texts: Sequence[str], batch_size: int = 64, config=None, max_tokens: int = MAX_TOKENS) -> np.ndarray:
     """L2-normalised float32 embeddings, one row per text (texts truncated to `max_tokens` tokens)."""
-    return get_encoder(*_paths(config), max_tokens=max_tokens).embed(texts, batch_size=batch_size)
+    return get_encoder(*_paths(config), max_tokens=max_tokens).embed(texts, batch_size=batch_size,
+                                                                    cache=getattr(config, "embed_cache", None))

@@ -1,7 +1,7 @@
 """The event stage's learned decision: which sentences hold an event, of which class and type.
 
 Two multinomial logistic-regression heads over one feature vector per sentence, the MiniLM sentence
-embedding (compare/embed.py, the packaged int8 ONNX all-MiniLM-L6-v2) joined with TF-IDF word
+embedding (storylens/embeddings.py, the packaged int8 ONNX all-MiniLM-L6-v2) joined with TF-IDF word
 uni/bigrams:
 - the class head gives the CAMEO PentaClass (0 statement / no event, 1 verbal cooperation, 2 material
   cooperation, 3 verbal conflict, 4 material conflict);
@@ -98,7 +98,7 @@ class EventModel:
 
     def features(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         if vectors is None:
-            from ..compare.embed import embed
+            from ..embeddings import embed
 
             vectors = embed(texts)
         return np.hstack([np.asarray(vectors, dtype=np.float64), self.tfidf(texts)])

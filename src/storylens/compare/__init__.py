@@ -55,7 +55,7 @@ def key_actors(story: Story, views, types: dict[str, str]) -> list[str]:
 
 
 def relevant_sentences(story: Story, views, centroid: np.ndarray, config) -> dict[str, list[Sentence]]:
-    from .embed import embed
+    from ..embeddings import embed
 
     out = {}
     for aid in story.article_ids:

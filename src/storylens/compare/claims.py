@@ -30,7 +30,7 @@ import numpy as np
 
 from ..model import Claim, ClaimStance, Contradiction, Sentence, Story
 from .context import DocView, Parser, words
-from .embed import embed
+from ..embeddings import embed
 from .lexicon import Finding, claims_file, find, load_entries, load_words
 
 PARAPHRASE_JOIN = 0.75        # average combined similarity for two sentences to state one claim

@@ -175,7 +175,7 @@ def describe(view, vec: np.ndarray, types: dict[str, str]) -> ArticleRep:
 
 
 def represent(views: Sequence, types: dict[str, str] | None = None, config=None) -> dict[str, ArticleRep]:
-    from .embed import embed
+    from ..embeddings import embed
 
     types = types or {}
     units = [lead_units(v) for v in views]

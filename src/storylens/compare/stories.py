@@ -23,7 +23,7 @@ import numpy as np
 
 from ..model import Story, SummarySentence, Topic
 from .context import DocView, words
-from .embed import embed
+from ..embeddings import embed
 from .grouping import ArticleRep, RepIndex, lead_units, load_model, pair_probabilities, represent  # noqa: F401
 
 BATCH = 1000

@@ -1,7 +1,7 @@
 """Issue labels: the objects of the positions, grouped across articles and wordings.
 
 Each object phrase ("talks between Putin and Zelensky in any format", "sending American soldiers")
-is embedded with MiniLM (compare/embed.py). An object close enough to an example phrase of the
+is embedded with MiniLM (storylens/embeddings.py). An object close enough to an example phrase of the
 editable issue list (data/positions/issues.tsv) takes that issue's label. The others are clustered
 among themselves (average-link on cosine) and each cluster is named after its key noun phrase
 (the commonest head noun with its compound modifiers), so issues that no list foresaw still come
@@ -75,7 +75,7 @@ def label_issues(objects: Sequence[str], parser=None, config=None, issues_path: 
     issue is the act, not who); `cores` (optional) are their head phrases, also compared, since
     place and manner modifiers dilute a phrase's embedding; `names` (default: `objects`) are the
     wordings key nouns are taken from."""
-    from ..compare.embed import embed
+    from ..embeddings import embed
 
     if not objects:
         return []

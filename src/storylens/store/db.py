@@ -324,7 +324,7 @@ class Store:
         for r in self.conn.execute(q, [x for kv in keys for x in kv]):
             yield r["article_id"], np.frombuffer(r["sig"], dtype="<u8").astype(np.uint64), r["size"]
 
-    # ---- embeddings (storylens.compare.embed) ------------------------------
+    # ---- embeddings (storylens.embeddings) ------------------------------
     def embedding_cache(self, config=None) -> "EmbeddingCache":
         model = (getattr(config, "embed_model", None) or "packaged-minilm") if config is not None else "packaged-minilm"
         return EmbeddingCache(self, model)
@@ -419,7 +419,7 @@ class Store:
 class EmbeddingCache:
     """Sentence embeddings kept in the store, keyed by (model, text): computed once, read on every later run.
 
-    The narrow interface compare/embed.py uses: ``get_many(texts) -> {text: vector}`` and
+    The narrow interface storylens/embeddings.py uses: ``get_many(texts) -> {text: vector}`` and
     ``put_many({text: vector})``.
     """
 
