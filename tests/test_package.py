@@ -295,3 +295,34 @@ def test_schema_doc_explains_every_field():
             if not row or not row.group(1).strip():
                 missing.append(f"{name}.{field}")
     assert not missing, f"undocumented: {missing}; run PYTHONPATH=src python scripts/schema_docs.py"
+
+
+def test_analyze_refuses_unknown_engine_export_and_spacy_model(tmp_path):
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    src = tmp_path / "a.txt"
+    src.write_text("Foreign ministers of both countries met in Geneva on Monday to discuss the ceasefire.")
+    for args, word in ((["--engine", "sparkle"], "--engine"), (["--export", "xlsx"], "--export"),
+                       (["--spacy-model", "no_such_pipeline_xyz"], "spaCy model")):
+        res = CliRunner().invoke(app, ["analyze", str(src), "--out", str(tmp_path / "out"), *args])
+        assert res.exit_code == 2, res.output
+        assert word in res.output and len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out" / "storylens.sqlite").exists()
+
+
+def test_analyze_exports_parquet_tables(tmp_path):
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    src = tmp_path / "a.txt"
+    src.write_text("Foreign Minister Tomas Keller said on Monday that the talks in Geneva would resume next week.\n")
+    res = CliRunner().invoke(app, ["analyze", str(src), "--out", str(tmp_path / "out"), "--no-report",
+                                   "--no-progress", "--export", "parquet"])
+    assert res.exit_code == 0, res.output
+    table = pq.read_table(tmp_path / "out" / "parquet" / "articles.parquet")
+    assert table.num_rows == 1 and "text" in table.column_names
+    assert (tmp_path / "out" / "parquet" / "events.parquet").exists()

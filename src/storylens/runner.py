@@ -72,7 +72,8 @@ def _warn(summary: RunSummary, store: Store, run_id: int, p: Problem) -> None:
 
 
 def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, engine: str = "local",
-                 scheduler: str | None = None, workers: int = 2, report: bool = True, progress: bool = True) -> int:
+                 scheduler: str | None = None, workers: int = 2, report: bool = True, progress: bool = True,
+                 exports: Sequence[str] = ()) -> int:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(db)
@@ -95,6 +96,10 @@ def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, e
         for p in problems:
             _warn(summary, store, run_id, p)
         write_json(analysis, out / "analysis.json")
+        if "parquet" in exports:
+            from .store.export import write_parquet_tables
+
+            write_parquet_tables(analysis, out / "parquet")
         if report:
             try:
                 from .publish.report import write_report
@@ -122,6 +127,8 @@ def run_analysis(paths: Sequence[str], out: Path, db: Path, config: Config, *, e
     print(f"analysis: {out / 'analysis.json'}")
     if report and (out / "report.html").exists():
         print(f"report:   {out / 'report.html'}")
+    if "parquet" in exports:
+        print(f"parquet:  {out / 'parquet'}")
     store.close()
     return 1 if status == "failed" else summary.exit_code
 

@@ -8,6 +8,20 @@ import typer
 
 from ..config import Config
 
+ENGINES = ("local", "dask")
+EXPORTS = ("parquet",)
+
+
+def _spacy_problem(name: str) -> str | None:
+    """Why the spaCy pipeline cannot be loaded (checked before any work), or None."""
+    from ..annotate.nlp import load_nlp
+
+    try:
+        load_nlp(name)
+    except (OSError, ImportError, ValueError) as exc:
+        return " ".join(str(exc).split())[:200]
+    return None
+
 
 def analyze(
     paths: List[Path] = typer.Argument(..., help="Files or folders to read (txt, md, html, json/jsonl, rss/atom, warc; optionally .gz)."),
@@ -21,10 +35,18 @@ def analyze(
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes for the local engine."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write OUT/report.html."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
+    export: List[str] = typer.Option([], "--export", help="Also write the tables as: parquet (OUT/parquet/<table>.parquet)."),
 ):
     """Read articles, analyse them, store them, and write analysis.json and report.html."""
     from ..runner import run_analysis
 
+    if engine not in ENGINES:
+        typer.echo(f"unknown --engine {engine!r}: use one of {', '.join(ENGINES)}", err=True)
+        raise typer.Exit(2)
+    unknown = [e for e in export if e not in EXPORTS]
+    if unknown:
+        typer.echo(f"unknown --export {unknown[0]!r}: use one of {', '.join(EXPORTS)}", err=True)
+        raise typer.Exit(2)
     config = Config()
     if spacy_model:
         config.spacy_model = spacy_model
@@ -38,6 +60,10 @@ def analyze(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2)
     config.n_process = n_process
+    problem = _spacy_problem(config.spacy_model)
+    if problem:
+        typer.echo(f"spaCy model {config.spacy_model!r} cannot be loaded: {problem}", err=True)
+        raise typer.Exit(2)
     from ..pipeline import check_config
     from ..registry import PipelineError
     try:
@@ -46,7 +72,8 @@ def analyze(
         typer.echo(f"pipeline: {exc}", err=True)
         raise typer.Exit(2)
     code = run_analysis([str(p) for p in paths], out, db or out / "storylens.sqlite", config,
-                        engine=engine, scheduler=scheduler, workers=workers, report=report, progress=progress)
+                        engine=engine, scheduler=scheduler, workers=workers, report=report, progress=progress,
+                        exports=tuple(export))
     raise typer.Exit(code)
 
 

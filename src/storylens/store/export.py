@@ -28,11 +28,11 @@ def write_json(an: Analysis, path: str | Path) -> Path:
 
 def flat_rows(items) -> list[dict]:
     """One flat row per dataclass; lists and dicts become JSON strings."""
-    rows = []
-    for it in items:
-        d = to_dict(it)
-        rows.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in d.items()})
-    return rows
+    return [_flatten(to_dict(it)) for it in items]
+
+
+def _flatten(d: dict) -> dict:
+    return {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in d.items()}
 
 
 def write_csv(items, path: str | Path, fields: list[str] | None = None) -> Path:
@@ -47,9 +47,22 @@ def write_csv(items, path: str | Path, fields: list[str] | None = None) -> Path:
 
 
 def write_parquet(items, path: str | Path) -> Path:
+    _write_rows(flat_rows(items), Path(path))
+    return path
+
+
+def write_parquet_tables(an: Analysis, folder: str | Path) -> Path:
+    """One Parquet file per table of the analysis (the keys of analysis.json), nested values as JSON text."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, items in analysis_dict(an).items():
+        if isinstance(items, list):
+            _write_rows([_flatten(it) for it in items], folder / f"{name}.parquet")
+    return folder
+
+
+def _write_rows(rows: list[dict], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = flat_rows(items)
     pq.write_table(pa.Table.from_pylist(rows), str(path))
-    return path
