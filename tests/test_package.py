@@ -326,3 +326,20 @@ def test_analyze_exports_parquet_tables(tmp_path):
     table = pq.read_table(tmp_path / "out" / "parquet" / "articles.parquet")
     assert table.num_rows == 1 and "text" in table.column_names
     assert (tmp_path / "out" / "parquet" / "events.parquet").exists()
+
+
+def test_config_file_sets_fields_and_refuses_unknown_keys(tmp_path):
+    from storylens.config import ConfigError, load_config
+
+    good = tmp_path / "good.toml"
+    good.write_text('near_duplicate_threshold = 1\ncorpus_stages = ["link", "compare"]\n')
+    config = load_config(good)
+    assert config.near_duplicate_threshold == 1.0 and config.corpus_stages == ["link", "compare"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("near_duplicate_treshold = 0.9\n")
+    with pytest.raises(ConfigError, match="near_duplicate_treshold"):
+        load_config(bad)
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('batch_size = "many"\n')
+    with pytest.raises(ConfigError, match="batch_size"):
+        load_config(wrong)

@@ -45,3 +45,37 @@ class Config:
     max_article_chars: int = 2_000_000
     # A store-backed cache of sentence embeddings, set by the pipeline for the cross-article stages.
     embed_cache: object = field(default=None, repr=False, compare=False)
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used: the message names the file and the key at fault."""
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Settings from a TOML file (``--config FILE`` or STORYLENS_CONFIG), over the defaults.
+
+    Every field of :class:`Config` can be set by its name, e.g. ``near_duplicate_threshold = 0.85``
+    or ``corpus_stages = ["link", "compare"]``; an unknown key or a value of the wrong type is an error.
+    """
+    import tomllib
+    from dataclasses import fields
+
+    config = Config()
+    path = path or os.environ.get("STORYLENS_CONFIG")
+    if not path:
+        return config
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    known = {f.name: f for f in fields(Config) if f.name != "embed_cache"}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        current = getattr(config, key)
+        if current is not None and not isinstance(value, type(current)) and not (
+                isinstance(current, float) and isinstance(value, int)):
+            raise ConfigError(f"{path}: {key} must be {type(current).__name__}, not {type(value).__name__}")
+        setattr(config, key, float(value) if isinstance(current, float) else value)
+    return config

@@ -6,7 +6,6 @@ from typing import List, Optional
 
 import typer
 
-from ..config import Config
 
 ENGINES = ("local", "dask")
 EXPORTS = ("parquet",)
@@ -35,6 +34,7 @@ def analyze(
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes for the local engine."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write OUT/report.html."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML); see docs/configuration.md."),
     export: List[str] = typer.Option([], "--export", help="Also write the tables as: parquet (OUT/parquet/<table>.parquet)."),
 ):
     """Read articles, analyse them, store them, and write analysis.json and report.html."""
@@ -47,7 +47,13 @@ def analyze(
     if unknown:
         typer.echo(f"unknown --export {unknown[0]!r}: use one of {', '.join(EXPORTS)}", err=True)
         raise typer.Exit(2)
-    config = Config()
+    from ..config import ConfigError, load_config
+
+    try:
+        config = load_config(config_file)
+    except ConfigError as exc:
+        typer.echo(f"config: {exc}", err=True)
+        raise typer.Exit(2)
     if spacy_model:
         config.spacy_model = spacy_model
     if registry:
