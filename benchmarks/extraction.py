@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_block import replace_block  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 
@@ -183,13 +185,7 @@ def _write_section(path: Path, results: dict, n_tune: int, n_score: int, argv) -
         lines.append(f"| {label} | {t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f} | {s['precision']:.3f} | "
                      f"{s['recall']:.3f} | {s['f1']:.3f} | {a['f1']:.3f} | {sp} |")
     lines += ["", END]
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    replace_block(path, START, END, lines)
 
 
 if __name__ == "__main__":

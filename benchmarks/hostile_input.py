@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_block import replace_block  # noqa: E402
 
 PEAK_LIMIT_GB = 2.5
 START, END = "<!-- hostile:start -->", "<!-- hostile:end -->"
@@ -107,13 +109,7 @@ def _write(path: Path, r: dict, argv) -> None:
     lines += ["Readers alone on the large cases:", "", "| file | seconds | articles | skip lines |", "|---|---|---|---|"]
     lines += [f"| {n} | {dt:.2f} | {a} | {s} |" for n, dt, a, s in r["readers"]]
     lines += ["", END]
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    replace_block(path, START, END, lines)
 
 
 if __name__ == "__main__":
