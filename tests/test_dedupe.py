@@ -51,3 +51,14 @@ def test_shorter_copy_contained_in_a_longer_one_is_a_duplicate():
     d = Deduper(0.8)
     d.add("long", BASE + " " + OTHER)
     assert d.check(BASE) == "long"  # the same story with a paragraph cut
+
+
+def test_one_sentence_items_are_never_near_duplicates():
+    """Wire alerts and event-data records: two sentences that differ by a day report two events."""
+    d = Deduper(0.8)
+    first = ("U.S. Secretary of State Warren Christopher telephoned Russian Foreign Minister Andrei Kozyrev on "
+             "Tuesday to discuss efforts to forge a peace settlement, Itar-Tass news agency said.")
+    d.add("s1", first)
+    assert d.check(first.replace("Tuesday", "Friday")) is None
+    # nor is a full article the copy of a sentence it quotes
+    assert d.check(first + " " + BASE) is None

@@ -22,6 +22,11 @@ _WORD = re.compile(r"\w+")
 SHINGLE = 3
 # Share of the shorter article's shingles found in the longer one that makes it a copy.
 CONTAINMENT = 0.9
+# Items shorter than this many shingles (a sentence or two: wire alerts, event-data records) are
+# only ever exact duplicates: a MinHash estimate over a few dozen shingles is noisy, and two short
+# items that share most words can still report different events ("... met Kozyrev on Tuesday" /
+# "... met Kozyrev on Friday"). Nor is a long article the copy of a short item it happens to quote.
+MIN_SHINGLES = 40
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[str]:
@@ -130,7 +135,7 @@ class Deduper:
     def check(self, text: str, exclude: set[str] | frozenset = frozenset()) -> str | None:
         """Id of the most similar earlier article that this text duplicates, or None."""
         sh = shingles(text)
-        if not sh:
+        if len(sh) < MIN_SHINGLES:
             return None
         sig = self._signature(sh)
         best, best_j = None, 0.0
@@ -139,6 +144,8 @@ class Deduper:
                 continue
             j = float(np.count_nonzero(sig == csig)) / self.num_perm
             a, b = len(sh), csize
+            if b < MIN_SHINGLES:
+                continue
             inter = j / (1 + j) * (a + b)  # |A ∩ B| from the Jaccard estimate and the set sizes
             contained = inter / max(1, min(a, b))
             if j < self.threshold and contained < CONTAINMENT:
