@@ -1,6 +1,7 @@
 """What a pool process or a Dask worker runs: the ordinary per-article stages over one shard of articles."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Sequence
 
@@ -13,6 +14,10 @@ def warm_up(model: str | Config) -> None:
     from ..stages.engine import article_stages, nlp_for
 
     config = model if isinstance(model, Config) else Config(spacy_model=model)
+    # the workers share the machine's cores: each one's sentence encoder gets its share of them,
+    # not two threads apiece (two workers x two threads on two cores wait on each other)
+    share = max(1, (os.cpu_count() or 1) // max(1, config.n_process))
+    os.environ.setdefault("STORYLENS_EMBED_THREADS", str(share))
     nlp_for(config, article_stages(config))
 
 
