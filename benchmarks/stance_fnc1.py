@@ -144,19 +144,7 @@ def claim_disjoint_split(seed: int = 0, share: float = 0.2):
     import random
 
     rows = T.fnc_split("all")
-    parent: dict = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for h, i, _, st in rows:
-        a, b = find("h:" + h), find(f"b:{i}")
-        if st != "unrelated":
-            parent[a] = b
+    find = T.claim_finder(rows)
     claims = sorted({find(f"b:{i}") for _, i, _, _ in rows})
     random.Random(seed).shuffle(claims)
     n_bodies = {c: 0 for c in claims}

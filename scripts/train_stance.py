@@ -93,9 +93,9 @@ def featurise_rows(rows, stats, cache_dir: Path, tag: str, emb: EmbCache | None)
     return scal, hv, tv
 
 
-def claim_components(rows) -> list[str]:
-    """A claim id per row: connected components of related (headline, body) pairs, so that rows of one
-    claim (its headlines and the bodies that discuss it) always fall on the same side of a split."""
+def claim_finder(rows):
+    """find(node) -> claim id, for nodes "h:<headline>" and "b:<body id>": the connected components of
+    related (headline, body) pairs."""
     parent: dict = {}
 
     def find(x):
@@ -109,6 +109,13 @@ def claim_components(rows) -> list[str]:
         a, b = find("h:" + h), find(f"b:{i}")
         if st != "unrelated":
             parent[a] = b
+    return find
+
+
+def claim_components(rows) -> list[str]:
+    """A claim id per row, so that rows of one claim (its headlines and the bodies that discuss it)
+    always fall on the same side of a split."""
+    find = claim_finder(rows)
     return [find(f"b:{i}") for _, i, _, _ in rows]
 
 
