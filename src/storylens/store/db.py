@@ -369,10 +369,7 @@ class Store:
                            _dumps(f.loaded_terms), _dumps(f.evidence)))
             for g in an.coverage_gaps:
                 c.execute("INSERT INTO coverage_gaps VALUES (?,?,?,?,?)", (g.story_id, g.claim_id, g.text, _dumps(g.outlets), g.reason))
-            cols = [f for f in Position.__dataclass_fields__]
-            c.executemany(f"INSERT INTO positions ({', '.join(chr(34) + k + chr(34) for k in cols)}) "
-                          f"VALUES ({','.join('?' * len(cols))})",
-                          [tuple(getattr(p, k) for k in cols) for p in an.positions])
+            _insert_all(c, "positions", Position, an.positions)
             for k, v in (state or {}).items():
                 c.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (k, json.dumps(v)))
 
