@@ -191,3 +191,26 @@ def test_outlet_names_are_one_rule_everywhere(three_outlets):
     bare = Article(id="x", source_path="/data/2026-03-01_batch.jsonl", text="t", url="https://www.example-news.com/a/1")
     assert outlet_name(bare) == "example-news.com"
     assert outlet_name(Article(id="y", source_path="/data/2026-03-01_batch.jsonl.gz", text="t")) == "2026-03-01_batch"
+
+
+def test_paired_similarity_matches_the_pairwise_definition():
+    import numpy as np
+    from storylens.compare.claims import _paired_similarity
+
+    rng = np.random.default_rng(7)
+    vecs = rng.normal(size=(9, 5)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    actors = [frozenset(rng.choice(["a", "b", "c", "d"], size=k, replace=False)) for k in rng.integers(0, 4, 9)]
+    arts = ["x", "x", "y", "z", "y", "w", "w", "v", "u"]
+    got = _paired_similarity(vecs, actors, arts)
+    cos = vecs @ vecs.T
+    for i in range(9):
+        for j in range(9):
+            if i == j:
+                want = cos[i, i]
+            elif arts[i] == arts[j]:
+                want = -1.0
+            else:
+                a, b = actors[i], actors[j]
+                want = cos[i, j] + (0.05 * len(a & b) / len(a | b) if a and b else 0.0)
+            assert abs(float(got[i, j]) - float(want)) < 1e-6, (i, j)

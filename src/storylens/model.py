@@ -18,16 +18,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+_PUBLIC: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _public_fields(cls: type) -> tuple[str, ...]:
+    names = _PUBLIC.get(cls)
+    if names is None:
+        names = _PUBLIC[cls] = tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+    return names
+
+
 def to_dict(obj: Any) -> Any:
     """Dataclass → JSON-ready dict, dropping private fields (leading underscore)."""
-    if dataclasses.is_dataclass(obj):
-        return {
-            f.name: to_dict(getattr(obj, f.name))
-            for f in dataclasses.fields(obj)
-            if not f.name.startswith("_")
-        }
+    # The export walks every stored item on each run, so the common cases are checked first and the
+    # field names of each class are looked up once.
+    if isinstance(obj, _SCALARS):
+        return obj
+    cls = type(obj)
+    if hasattr(cls, "__dataclass_fields__") and not isinstance(obj, type):
+        return {name: to_dict(getattr(obj, name)) for name in _public_fields(cls)}
     if isinstance(obj, (list, tuple)):
-        return [to_dict(x) for x in obj]
+        return [x if isinstance(x, _SCALARS) else to_dict(x) for x in obj]
     if isinstance(obj, dict):
         return {k: to_dict(v) for k, v in obj.items()}
     return obj
