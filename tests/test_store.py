@@ -77,3 +77,26 @@ def test_embeddings_are_computed_once_and_read_back_from_the_store(tmp_path):
     marker[0] = 1.0
     cache.put_many({"An unseen sentence.": marker})
     assert np.array_equal(enc.embed(["An unseen sentence."], cache=cache)[0], marker)
+
+
+def test_sentence_parses_are_kept_in_the_store_and_read_back_without_the_model(tmp_path):
+    from storylens.compare.context import Parser
+    from storylens.config import Config
+
+    store = Store(tmp_path / "s.sqlite")
+    cache = store.parse_cache(Config())
+    texts = ["Putin refused to meet Zelensky in Istanbul on Monday.", "The talks in Geneva did not resume."]
+    first = Parser(None, cache)
+    first.parse_many(texts)
+    assert first._nlp is not None
+    later = Parser(None, store.parse_cache(Config()))
+    later.parse_many(texts)
+    assert later._nlp is None     # read from the store: no model loaded, nothing parsed
+    for t in texts:
+        a, b = first(t), later(t)
+        assert b.text == a.text == t
+        assert [(x.lemma_, x.pos_, x.dep_, x.head.i, x.ent_type_) for x in a] == \
+               [(x.lemma_, x.pos_, x.dep_, x.head.i, x.ent_type_) for x in b]
+    # another model's parses are not taken for this one's
+    other = Parser(None, store.parse_cache(Config(spacy_model="another_model")))
+    assert other.cache.get_many(texts) == {}

@@ -12,7 +12,7 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 # The pipeline: registered stage names, in order (storylens.registry; checked at start-up).
 # "package.module:name" runs a stage registered by a module outside storylens.
-DEFAULT_STAGES = ["entities", "quotes", "events"]
+DEFAULT_STAGES = ["entities", "quotes", "events", "parses"]
 DEFAULT_CORPUS_STAGES = ["link", "compare", "positions"]
 
 
@@ -45,6 +45,8 @@ class Config:
     max_article_chars: int = 2_000_000
     # A store-backed cache of sentence embeddings, set by the pipeline for the cross-article stages.
     embed_cache: object = field(default=None, repr=False, compare=False)
+    # The same for sentence parses (storylens.text.parses).
+    parse_cache: object = field(default=None, repr=False, compare=False)
 
 
 class ConfigError(ValueError):
@@ -69,7 +71,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             data = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    known = {f.name: f for f in fields(Config) if f.name != "embed_cache"}
+    known = {f.name: f for f in fields(Config) if f.name not in ("embed_cache", "parse_cache")}
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(known))})")

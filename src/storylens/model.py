@@ -230,6 +230,8 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # results of stages added by plugins, by stage name
     _spacy: Any = field(default=None, repr=False, compare=False)  # spaCy Doc; never serialised
+    # packed sentence parses (storylens.text.parses) by sentence text, for the store's parse cache
+    _parses: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

@@ -158,6 +158,7 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
     check_config(config)
     summary = summary if summary is not None else RunSummary()
     deduper = Deduper(config.near_duplicate_threshold, store=store)
+    parses = store.parse_cache(config)
     pending_dups: list[Document] = []
     # articles handed to the per-article stages but not stored yet: an exact copy read meanwhile
     # must still count as a duplicate, however far the stages read ahead (nlp.pipe, Dask shards)
@@ -232,6 +233,9 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
                 if run_id is not None:
                     store.log(run_id, source_label(d.article), f"{p.stage}: {p.message}", level=p.level)
         summary.stored += store.add_documents(docs, run_id)
+        parses.put_many({t: b for d in docs for t, b in d._parses.items()})
+        for d in docs:
+            d._parses = {}
         done = {d.article.id for d in docs}
         deduper.flush(done)   # the stored articles join the store's near-duplicate index
         for old, new in list(supersede.items()):
@@ -263,8 +267,8 @@ def reanalyze(store, config: Config | None = None, problems: list[Problem] | Non
     """
     config = config or Config()
     documents = list(store.iter_documents(include_duplicates=False))
-    cache = store.embedding_cache(config)
-    analysis, state = analyze_documents(documents, replace(config, embed_cache=cache),
+    caches = {"embed_cache": store.embedding_cache(config), "parse_cache": store.parse_cache(config)}
+    analysis, state = analyze_documents(documents, replace(config, **caches),
                                         store.get_state("compare", {}), problems)
     analysis.articles = store.articles(include_duplicates=True)
     store.replace_analysis(analysis, {"compare": state})

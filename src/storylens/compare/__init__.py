@@ -160,7 +160,7 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
             new_cache[story.id] = c
             continue
         if parser is None:
-            parser = Parser(config.spacy_model)
+            parser = Parser(config.spacy_model, getattr(config, "parse_cache", None))
         out.recomputed.append(story.id)
         c = centroid([reps[a] for a in story.article_ids])
         relevant = relevant_sentences(story, views, c, config)

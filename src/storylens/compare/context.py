@@ -184,10 +184,13 @@ def _fallback_sentences(text: str) -> list[Sentence]:
 
 
 class Parser:
-    """spaCy parses of single sentences, made on demand and kept for the run."""
+    """spaCy parses of single sentences, made on demand and kept for the run. With a ``cache`` (the
+    store's ParseCache) a sentence parsed in an earlier run, or by the per-article stages, is read back
+    instead of parsed again, and what this run parses is kept for the next."""
 
-    def __init__(self, model: str | None):
+    def __init__(self, model: str | None, cache=None):
         self.model = model
+        self.cache = cache
         self._nlp = None
         self._cache: dict[str, object] = {}
 
@@ -201,9 +204,21 @@ class Parser:
 
     def parse_many(self, texts: Iterable[str]) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo and self.cache is not None:
+            from ..text.parses import unpack_doc
+
+            for t, data in self.cache.get_many(todo).items():
+                self._cache[t] = unpack_doc(data)
+            todo = [t for t in todo if t not in self._cache]
         if todo:
+            fresh = {}
             for t, sdoc in zip(todo, self.nlp.pipe(todo, batch_size=64)):
                 self._cache[t] = sdoc
+                fresh[t] = sdoc
+            if self.cache is not None:
+                from ..text.parses import pack_doc
+
+                self.cache.put_many({t: pack_doc(d) for t, d in fresh.items()})
 
     def __call__(self, text: str):
         if text not in self._cache:

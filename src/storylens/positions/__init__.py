@@ -18,7 +18,7 @@ def extract_positions(documents: Sequence[Document], actors: Sequence[Actor], co
     from .extract import find_positions
     from .issues import label_issues
 
-    parser = parser or Parser(getattr(config, "spacy_model", None))
+    parser = parser or Parser(getattr(config, "spacy_model", None), getattr(config, "parse_cache", None))
     found = find_positions(documents, actors, parser)
     labels = label_issues([f.masked for f in found], parser=parser, config=config,
                           names=[f.object for f in found], cores=[f.core for f in found])

@@ -27,6 +27,38 @@ def events(doc) -> None:
     extract_events(doc)
 
 
+@stage("parses", requires=("spacy", "sentences"), provides=("sentence_parses",), english_only=True)
+def parses(doc) -> None:
+    """Packed parses of the sentences the cross-article stages will read (those holding a claim, framing
+    or position cue), cut from the article's own parse: stored once, never parsed again."""
+    from ..compare.context import _split_lines
+    from ..text.parses import pack_doc
+
+    cue = _parse_cues()
+    text = doc.article.text
+    for s in _split_lines(doc.sentences, text):
+        if s.text in doc._parses or not cue(s.text):
+            continue
+        span = doc._spacy.char_span(s.start, s.end, alignment_mode="expand")
+        if span is not None and span.text == s.text:
+            doc._parses[s.text] = pack_doc(span)
+
+
+def _parse_cues():
+    global _CUES
+    if _CUES is None:
+        from ..compare.claims import _cue_prefixes, claims_file
+        from ..compare.framing import _cue_pattern
+        from ..positions.extract import _prefilter
+
+        pats = (_cue_prefixes(claims_file("predicates.tsv")), _cue_pattern(), _prefilter())
+        _CUES = lambda t: any(p.search(t) for p in pats)  # noqa: E731
+    return _CUES
+
+
+_CUES = None
+
+
 @stage("link", scope="corpus", requires=("entities",), provides=("actors",))
 def link(ctx: CorpusContext) -> None:
     from ..link.actors import link_actors

@@ -147,6 +147,7 @@ class _Merge:
             for x in items:
                 shift(x)
             getattr(self.doc, name).extend(items)
+        self.doc._parses.update(part._parses)
         for p in part.problems:
             if all((p.stage, p.message) != (q.stage, q.message) for q in self.doc.problems):
                 self.doc.problems.append(p)

@@ -94,6 +94,9 @@ CREATE INDEX IF NOT EXISTS lsh_bands_article ON lsh_bands(article_id);
 CREATE TABLE IF NOT EXISTS lsh_sigs (article_id TEXT PRIMARY KEY, sig BLOB, size INTEGER);
 -- sentence embeddings computed once per (model, text), read back by the cross-article stages
 CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vec BLOB);
+-- sentence parses (storylens.text.parses) made once per (spaCy model, text), read back by the
+-- cross-article stages instead of parsing the sentence again
+CREATE TABLE IF NOT EXISTS parses (key BLOB PRIMARY KEY, data BLOB);
 """
 
 # Columns added after the first release; an older database gets them on open.
@@ -329,6 +332,9 @@ class Store:
         model = (getattr(config, "embed_model", None) or "packaged-minilm") if config is not None else "packaged-minilm"
         return EmbeddingCache(self, model)
 
+    def parse_cache(self, config=None) -> "ParseCache":
+        return ParseCache(self, getattr(config, "spacy_model", None) or "default")
+
     # ---- state ------------------------------------------------------------
     def get_state(self, key: str, default=None):
         r = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
@@ -413,12 +419,10 @@ class Store:
         return an
 
 
-class EmbeddingCache:
-    """Sentence embeddings kept in the store, keyed by (model, text): computed once, read on every later run.
-
-    The narrow interface storylens/embeddings.py uses: ``get_many(texts) -> {text: vector}`` and
-    ``put_many({text: vector})``.
-    """
+class _TextCache:
+    """Values kept in the store under (model, text): made once, read on every later run."""
+    table = ""
+    column = ""
 
     def __init__(self, store: Store, model: str):
         self.store = store
@@ -427,23 +431,46 @@ class EmbeddingCache:
     def _key(self, text: str) -> bytes:
         return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
-    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    def get_raw(self, texts: Sequence[str]) -> dict[str, bytes]:
         keys = {self._key(t): t for t in set(texts)}
-        out: dict[str, np.ndarray] = {}
+        out: dict[str, bytes] = {}
         items = list(keys)
         for i in range(0, len(items), 500):
             chunk = items[i:i + 500]
-            q = f"SELECT key, vec FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT key, {self.column} FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
             for r in self.store.conn.execute(q, chunk):
-                out[keys[bytes(r["key"])]] = np.frombuffer(r["vec"], dtype="<f4").astype(np.float32)
+                out[keys[bytes(r["key"])]] = bytes(r[self.column])
         return out
 
-    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
-        if not vectors:
+    def put_raw(self, values: dict[str, bytes]) -> None:
+        if not values:
             return
         with self.store.transaction() as c:
-            c.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?)",
-                          [(self._key(t), np.asarray(v, dtype="<f4").tobytes()) for t, v in vectors.items()])
+            c.executemany(f"INSERT OR IGNORE INTO {self.table} VALUES (?, ?)",
+                          [(self._key(t), v) for t, v in values.items()])
+
+
+class EmbeddingCache(_TextCache):
+    """Sentence embeddings, keyed by (model, text). The narrow interface storylens/embeddings.py uses:
+    ``get_many(texts) -> {text: vector}`` and ``put_many({text: vector})``."""
+    table, column = "embeddings", "vec"
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return {t: np.frombuffer(v, dtype="<f4").astype(np.float32) for t, v in self.get_raw(texts).items()}
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        self.put_raw({t: np.asarray(v, dtype="<f4").tobytes() for t, v in vectors.items()})
+
+
+class ParseCache(_TextCache):
+    """Packed sentence parses (storylens.text.parses), keyed by (spaCy model, text)."""
+    table, column = "parses", "data"
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, bytes]:
+        return self.get_raw(texts)
+
+    def put_many(self, packed: dict[str, bytes]) -> None:
+        self.put_raw(packed)
 
 
 def _insert_all(c, table: str, cls, items) -> None:
