@@ -36,6 +36,9 @@ from .lexicon import Finding, claims_file, find, load_entries, load_words
 PARAPHRASE_JOIN = 0.75        # average combined similarity for two sentences to state one claim
 RELEVANCE = 0.30              # minimal cosine of a sentence to its story to be a candidate claim
 MAX_SINGLE = 12               # single-article paraphrase claims kept per story (most central first)
+# Candidate sentences of one story that are grouped into claims, most relevant × checkable first: the
+# grouping is quadratic in this number, and a story of thousands of articles would not fit in memory.
+MAX_CANDIDATES = 3000
 LEAD_WEIGHT = 2.0             # the headline / first sentence states what the article stands for
 ATTRIBUTED_WEIGHT = 0.6
 HEDGED_WEIGHT = 0.5
@@ -232,11 +235,11 @@ def _paired_similarity(vecs: np.ndarray, actor_sets: list[frozenset], article_id
     -1 between two sentences of one article, which can never state one claim twice.
     Matrix form: a story of a few hundred articles has thousands of candidate sentences."""
     cos = vecs @ vecs.T
-    sim = cos.astype(np.float64)
+    sim = cos.copy()
     names = sorted(set().union(*actor_sets)) if actor_sets else []
     if names:
         col = {a: k for k, a in enumerate(names)}
-        inc = np.zeros((len(actor_sets), len(names)), dtype=np.float64)
+        inc = np.zeros((len(actor_sets), len(names)), dtype=np.float32)
         for i, acts in enumerate(actor_sets):
             for a in acts:
                 inc[i, col[a]] = 1.0
@@ -244,12 +247,12 @@ def _paired_similarity(vecs: np.ndarray, actor_sets: list[frozenset], article_id
         sizes = inc.sum(axis=1)
         union = sizes[:, None] + sizes[None, :] - inter
         with np.errstate(divide="ignore", invalid="ignore"):
-            bonus = np.where(union > 0, 0.05 * inter / union, 0.0)
-        sim += bonus
+            bonus = np.where(union > 0, np.float32(0.05) * inter / union, np.float32(0.0))
+        sim += bonus.astype(sim.dtype, copy=False)
+        del inter, union, bonus
     codes = {a: k for k, a in enumerate(dict.fromkeys(article_ids))}
     art = np.array([codes[a] for a in article_ids])
     sim[art[:, None] == art[None, :]] = -1.0
-    sim = sim.astype(cos.dtype)
     np.fill_diagonal(sim, np.diagonal(cos))
     return sim
 
@@ -276,6 +279,8 @@ def paraphrase_claims(story: Story, views: dict[str, DocView], skip: set[tuple[s
     vecs = embed([s.text for _, s, _ in cands], config=config)
     rel = vecs @ centroid
     keep = [i for i in range(len(cands)) if rel[i] >= RELEVANCE]
+    if len(keep) > MAX_CANDIDATES:
+        keep = sorted(sorted(keep, key=lambda i: -float(rel[i]) * cands[i][2])[:MAX_CANDIDATES])
     cands = [cands[i] for i in keep]
     vecs, rel = vecs[keep], rel[keep]
     if not cands:
