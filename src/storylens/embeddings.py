@@ -20,6 +20,12 @@ import numpy as np
 
 MAX_TOKENS = 256
 _MEMO_SIZE = 20000
+# Vectors made by the per-article stages in worker processes, handed back with their Documents: the
+# cross-article stages of the main process take them from here (and store them) instead of encoding
+# the same sentences again. Bounded; what falls out is encoded again when needed.
+_PENDING_SIZE = 50000
+_pending: OrderedDict[str, np.ndarray] = OrderedDict()
+_recording: list[dict[str, np.ndarray]] = []
 
 
 def default_model_path() -> str:
@@ -62,6 +68,8 @@ class Encoder:
         self.tokenizer.no_padding()
         self.max_tokens = max_tokens
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        # the packaged model at the default truncation: the only one whose vectors are handed between processes
+        self.default = False
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
         encs = self.tokenizer.encode_batch(list(texts))
@@ -89,6 +97,8 @@ class Encoder:
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         out: list[np.ndarray | None] = [self._memo.get(t) for t in texts]
         todo = sorted({t for t, v in zip(texts, out) if v is None}, key=len)
+        handed = {t: _pending.pop(t) for t in todo if t in _pending} if (_pending and self.default) else {}
+        todo = [t for t in todo if t not in handed]
         fresh: dict[str, np.ndarray] = cache.get_many(todo) if (cache is not None and todo) else {}
         todo = [t for t in todo if t not in fresh]
         # Length-sorted batches keep padding (and so compute) small.
@@ -98,6 +108,10 @@ class Encoder:
             vecs = self._encode_batch(chunk)
             for t, v in zip(chunk, vecs):
                 computed[t] = v
+        if self.default:
+            for rec in _recording:
+                rec.update(computed)
+        computed.update(handed)
         if cache is not None and computed:
             cache.put_many(computed)
         fresh.update(computed)
@@ -118,7 +132,32 @@ class Encoder:
 @lru_cache(maxsize=4)
 def get_encoder(model_path: str | None = None, tokenizer_path: str | None = None,
                 max_tokens: int = MAX_TOKENS) -> Encoder:
-    return Encoder(model_path or default_model_path(), tokenizer_path or default_tokenizer_path(), max_tokens)
+    enc = Encoder(model_path or default_model_path(), tokenizer_path or default_tokenizer_path(), max_tokens)
+    enc.default = model_path is None and tokenizer_path is None and max_tokens == MAX_TOKENS
+    return enc
+
+
+class recording:
+    """``with recording() as made:`` collects every vector the packaged encoder computes inside the block
+    (text -> vector), so a worker can hand them back with the Documents it made."""
+
+    def __enter__(self) -> dict[str, np.ndarray]:
+        self.made: dict[str, np.ndarray] = {}
+        _recording.append(self.made)
+        return self.made
+
+    def __exit__(self, *exc) -> None:
+        _recording.remove(self.made)
+
+
+def hand_over(vectors: dict[str, np.ndarray], config=None) -> None:
+    """Vectors computed by the packaged encoder in another process: used (and stored) by this process's
+    next ``embed`` calls instead of encoding the texts again. Ignored when ``config`` names another model."""
+    if not vectors or any(_paths(config)):
+        return
+    _pending.update(vectors)
+    while len(_pending) > _PENDING_SIZE:
+        _pending.popitem(last=False)
 
 
 def _paths(config) -> tuple[str | None, str | None]:

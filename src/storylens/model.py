@@ -232,6 +232,8 @@ class Document:
     _spacy: Any = field(default=None, repr=False, compare=False)  # spaCy Doc; never serialised
     # packed sentence parses (storylens.text.parses) by sentence text, for the store's parse cache
     _parses: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # sentence vectors a worker process computed (text -> vector), handed to the main process's encoder
+    _vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

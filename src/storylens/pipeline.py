@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .clean import clean_item
 from .clean.dedupe import Deduper
 from .config import Config
+from .embeddings import hand_over
 from .ingest import read_paths
 from .model import Analysis, Article, Document, Problem, Skip
 from .registry import CorpusContext, check_pipeline, load_plugins
@@ -234,8 +235,9 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
                     store.log(run_id, source_label(d.article), f"{p.stage}: {p.message}", level=p.level)
         summary.stored += store.add_documents(docs, run_id)
         parses.put_many({t: b for d in docs for t, b in d._parses.items()})
+        hand_over({t: v for d in docs for t, v in d._vectors.items()}, config)
         for d in docs:
-            d._parses = {}
+            d._parses, d._vectors = {}, {}
         done = {d.article.id for d in docs}
         deduper.flush(done)   # the stored articles join the store's near-duplicate index
         for old, new in list(supersede.items()):

@@ -26,12 +26,19 @@ def annotate_shard(articles: Sequence[Article], config: Config) -> list[Document
 
     A stage that fails on one article leaves a Problem on that article only (stages.engine).
     """
+    from ..compare.context import _split_lines
+    from ..embeddings import recording
     from ..stages.engine import process_local
 
     # Parallelism comes from the workers; a worker forking its own spaCy processes would oversubscribe.
     cfg = replace(config, n_process=1)
     docs = []
-    for doc in process_local(articles, cfg):
-        doc._spacy = None  # the spaCy Doc stays on the worker; only plain annotations travel back
-        docs.append(doc)
+    with recording() as made:
+        for doc in process_local(articles, cfg):
+            doc._spacy = None  # the spaCy Doc stays on the worker; only plain annotations travel back
+            docs.append(doc)
+    # the sentence vectors the stages made go back too: the cross-article stages read the same sentences
+    for doc in docs:
+        doc._vectors = {s.text: made[s.text] for s in _split_lines(doc.sentences, doc.article.text)
+                        if s.text in made}
     return docs
