@@ -51,11 +51,11 @@ def run(jsonl: Path, work: Path, n_process: int, interval: float):
     t0 = time.time()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     ps = psutil.Process(proc.pid)
-    samples = []        # (seconds, stored articles, RSS bytes of the process and its children)
+    samples = []        # (seconds, stored articles, RSS bytes of the process and its children, of the largest one)
     while proc.poll() is None:
         try:
-            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-            samples.append((time.time() - t0, _stored(db), rss))
+            each = [ps.memory_info().rss] + [c.memory_info().rss for c in ps.children(recursive=True)]
+            samples.append((time.time() - t0, _stored(db), sum(each), max(each)))
         except psutil.Error:
             pass
         time.sleep(interval)
@@ -67,11 +67,11 @@ def marks(samples, n: int, every: int):
     """The first sample at or past each multiple of `every` stored articles, and the per-article phase's end."""
     out, k = [], every
     ingest_end = None
-    for t, stored, rss in samples:
+    for t, stored, rss, big in samples:
         if stored is None:
             continue
         while stored >= k and k <= n:
-            out.append((k, t, rss))
+            out.append((k, t, rss, big))
             k += every
         if ingest_end is None and stored >= n:
             ingest_end = t
@@ -96,10 +96,11 @@ def plot(samples, pts, n: int, path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-    xs = [s for _, s, _ in samples if s is not None]
-    ys = [r / 2**20 for _, s, r in samples if s is not None]
-    ax.plot(xs, ys, lw=0.8, color="#888", label="every second")
-    ax.plot([p[0] for p in pts], [p[2] / 2**20 for p in pts], "o-", color="#c33", label="at each mark")
+    xs = [s for _, s, _, _ in samples if s is not None]
+    ys = [r / 2**20 for _, s, r, _ in samples if s is not None]
+    ax.plot(xs, ys, lw=0.8, color="#888", label="all processes, every second")
+    ax.plot([p[0] for p in pts], [p[2] / 2**20 for p in pts], "o-", color="#c33", label="all processes, at each mark")
+    ax.plot([p[0] for p in pts], [p[3] / 2**20 for p in pts], "s--", color="#36c", label="largest process, at each mark")
     ax.set_xlabel("articles stored")
     ax.set_ylabel("RSS of analyze and its workers (MiB)")
     ax.set_xlim(0, n * 1.02)
@@ -135,8 +136,9 @@ def main(argv=None) -> int:
     pts, ingest_end = marks(samples, a.n, a.every)
     stored = _stored(work / "soak.sqlite") or 0
     kb = slope(pts[1:])
-    ingest_peak = max((r for t, _, r in samples if ingest_end is None or t <= ingest_end), default=0)
-    cross_peak = max((r for t, _, r in samples if ingest_end is not None and t > ingest_end), default=0)
+    ingest_peak = max((r for t, _, r, _ in samples if ingest_end is None or t <= ingest_end), default=0)
+    cross_peak = max((r for t, _, r, _ in samples if ingest_end is not None and t > ingest_end), default=0)
+    kb_big = slope([(p[0], p[1], p[3]) for p in pts[1:]])
     title = (f"storylens analyze --n-process {a.n_process}: {stored:,} articles of ~{a.words} words, "
              f"slope {kb:.1f} KB/article")
     plot(samples, pts, a.n, a.png, title)
@@ -150,15 +152,16 @@ def main(argv=None) -> int:
              f"exit {rc}; {summary[0] if summary else ''}; {wall:.0f} s in all. RSS = the analyze process and all "
              f"its pool processes, sampled every {a.interval:g} s; one mark per {a.every:,} stored articles. "
              f"Plot: benchmarks/{a.png.name}.", "",
-             "| articles stored | elapsed s | RSS MiB |", "|---|---|---|"]
-    lines += [f"| {k:,} | {t:.0f} | {r / 2**20:.0f} |" for k, t, r in pts]
-    lines += ["", f"- Slope of RSS against stored articles (marks after the first): **{kb:.2f} KB per article**"
-                  + (f", i.e. {kb * 20000 / 1024:.0f} MiB over 20,000 articles" if kb == kb else "") + ".",
+             "| articles stored | elapsed s | RSS MiB, all processes | RSS MiB, largest process |", "|---|---|---|---|"]
+    lines += [f"| {k:,} | {t:.0f} | {r / 2**20:.0f} | {b / 2**20:.0f} |" for k, t, r, b in pts]
+    lines += ["", f"- Slope of RSS against stored articles (marks after the first): **{kb:.2f} KB per article** "
+                  f"for all processes together, {kb_big:.2f} KB for the largest one"
+                  + (f"; {kb * 20000 / 1024:.0f} MiB over 20,000 articles at that slope" if kb == kb else "") + ".",
               f"- Peak RSS while articles stream in: {ingest_peak / 2**20:.0f} MiB; in the cross-article phase "
               f"after the last article: {cross_peak / 2**20:.0f} MiB.", "", END]
     text = "\n".join(lines)
     print(text)
-    print(json.dumps({"stored": stored, "slope_kb_per_article": kb, "ingest_peak_mib": ingest_peak / 2**20,
+    print(json.dumps({"stored": stored, "slope_kb_per_article": kb, "slope_largest_kb": kb_big, "ingest_peak_mib": ingest_peak / 2**20,
                       "cross_peak_mib": cross_peak / 2**20, "exit": rc}))
     if a.write:
         replace_block(ROOT / "benchmarks" / "results" / "scale.md", START, END, lines)
