@@ -64,17 +64,15 @@ def run(jsonl: Path, work: Path, n_process: int, interval: float):
 
 
 def marks(samples, n: int, every: int):
-    """The first sample at or past each multiple of `every` stored articles, and the per-article phase's end."""
-    out, k = [], every
-    ingest_end = None
-    for t, stored, rss, big in samples:
-        if stored is None:
-            continue
-        while stored >= k and k <= n:
-            out.append((k, t, rss, big))
-            k += every
-        if ingest_end is None and stored >= n:
-            ingest_end = t
+    """One point per window of `every` stored articles: the window's end and the peak RSS (all processes,
+    largest process) sampled while the store held fewer articles than that; and when the last article was in."""
+    out = []
+    ingest_end = next((t for t, stored, _, _ in samples if stored is not None and stored >= n), None)
+    for k in range(every, n + 1, every):
+        win = [(t, r, b) for t, stored, r, b in samples
+               if stored is not None and k - every <= stored < k and (ingest_end is None or t <= ingest_end)]
+        if win:
+            out.append((k, max(t for t, _, _ in win), max(r for _, r, _ in win), max(b for _, _, b in win)))
     return out, ingest_end
 
 
@@ -132,6 +130,7 @@ def main(argv=None) -> int:
     jsonl = write_corpus(work / "corpus.jsonl", a.n, a.words, seed=5)
     load0 = os.getloadavg()[0]
     samples, rc, out, wall = run(jsonl, work, a.n_process, a.interval)
+    (work / "samples.json").write_text(json.dumps(samples))
     load1 = os.getloadavg()[0]
     pts, ingest_end = marks(samples, a.n, a.every)
     stored = _stored(work / "soak.sqlite") or 0
@@ -150,9 +149,10 @@ def main(argv=None) -> int:
              f"--n-process {a.n_process} --write", "",
              f"`storylens analyze` on one JSONL file of {a.n:,} synthetic articles (seed 5), one child process; "
              f"exit {rc}; {summary[0] if summary else ''}; {wall:.0f} s in all. RSS = the analyze process and all "
-             f"its pool processes, sampled every {a.interval:g} s; one mark per {a.every:,} stored articles. "
+             f"its pool processes, sampled every {a.interval:g} s; each row is the peak of one window of {a.every:,} "
+             f"stored articles (the row's number is the window's end). "
              f"Plot: benchmarks/{a.png.name}.", "",
-             "| articles stored | elapsed s | RSS MiB, all processes | RSS MiB, largest process |", "|---|---|---|---|"]
+             "| articles stored (window end) | elapsed s | peak RSS MiB, all processes | peak RSS MiB, largest process |", "|---|---|---|---|"]
     lines += [f"| {k:,} | {t:.0f} | {r / 2**20:.0f} | {b / 2**20:.0f} |" for k, t, r, b in pts]
     lines += ["", f"- Slope of RSS against stored articles (marks after the first): **{kb:.2f} KB per article** "
                   f"for all processes together, {kb_big:.2f} KB for the largest one"

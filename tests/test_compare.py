@@ -214,3 +214,21 @@ def test_paired_similarity_matches_the_pairwise_definition():
                 a, b = actors[i], actors[j]
                 want = cos[i, j] + (0.05 * len(a & b) / len(a | b) if a and b else 0.0)
             assert abs(float(got[i, j]) - float(want)) < 1e-6, (i, j)
+
+
+def test_contradictions_pair_each_dissent_with_a_bounded_number_of_agreeing_accounts():
+    from storylens.compare.claims import MAX_PARTNERS, contradictions
+    from storylens.model import Claim, ClaimStance
+
+    agree = [ClaimStance(article_id=f"a{i}", outlet=f"o{i}", stance="agree", text="t", start=0, end=1)
+             for i in range(MAX_PARTNERS + 10)]
+    dissent = [ClaimStance(article_id=f"d{i}", outlet=f"x{i}", stance="disagree", text="t", start=0, end=1)
+               for i in range(3)]
+    claim = Claim(id="S1-C1", story_id="S1", text="t", stances=agree + dissent, article_id="a0", start=0, end=1)
+    conf = {f"a{i}": 0.6 + 0.01 * i for i in range(len(agree))}
+    found = contradictions([claim], [conf])
+    assert len(found) == 3 * MAX_PARTNERS
+    for d in dissent:
+        mine = [c for c in found if c.b.article_id == d.article_id]
+        # the most confident agreeing accounts are the ones kept
+        assert {c.a.article_id for c in mine} == {f"a{i}" for i in range(10, len(agree))}

@@ -182,3 +182,26 @@ def test_analyze_exports_stores_and_lists_positions(tmp_path):
     r = subprocess.run(cli + ["positions", "--db", str(out / "storylens.sqlite"), "--issue", "no such issue"],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "no positions" in r.stderr
+
+
+def test_issue_clusters_are_average_link_and_bounded():
+    import numpy as np
+    from storylens.positions.issues import _clusters
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(4, 16))
+    vecs = np.vstack([c + 0.15 * rng.normal(size=(30, 16)) for c in centres])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    order = rng.permutation(len(vecs))
+    vecs = vecs[order].astype(np.float32)
+    truth = (order // 30).tolist()
+
+    def as_sets(groups):
+        return sorted(sorted(truth[i] for i in g) for g in groups)
+
+    full = _clusters(vecs, 0.55)
+    assert as_sets(full) == [[k] * 30 for k in range(4)]
+    # past the limit, later phrases join the group they are closest to
+    bounded = _clusters(vecs, 0.55, limit=40)
+    assert sorted(i for g in bounded for i in g) == list(range(len(vecs)))
+    assert all(len({truth[i] for i in g}) == 1 for g in bounded)

@@ -39,6 +39,9 @@ MAX_SINGLE = 12               # single-article paraphrase claims kept per story 
 # Candidate sentences of one story that are grouped into claims, most relevant × checkable first: the
 # grouping is quadratic in this number, and a story of thousands of articles would not fit in memory.
 MAX_CANDIDATES = 3000
+# Agreeing accounts each dissenting account is paired with in contradictions (the most confident first):
+# without a bound, a claim in 1,000 articles gives hundreds of thousands of pairs.
+MAX_PARTNERS = 25
 LEAD_WEIGHT = 2.0             # the headline / first sentence states what the article stands for
 ATTRIBUTED_WEIGHT = 0.6
 HEDGED_WEIGHT = 0.5
@@ -398,6 +401,10 @@ def contradictions(claims: list[Claim], confs: list[dict]) -> list[Contradiction
             # pair each dissenting account with every agreeing one from another outlet (else any other article)
             partners = [a for a in agree if a.outlet != d.outlet] or \
                 [a for a in agree if a.article_id != d.article_id]
+            if len(partners) > MAX_PARTNERS:
+                # a claim carried by hundreds of articles: the dissenting account is paired with the agreeing
+                # accounts stated most confidently (every account is still in the claim's stances)
+                partners = sorted(partners, key=lambda a: (-conf.get(a.article_id, 0.5), a.article_id))[:MAX_PARTNERS]
             for a in partners:
                 score = round(min(conf.get(a.article_id, 0.5), conf.get(d.article_id, 0.5)), 3)
                 out.append(Contradiction(claim_id=claim.id, story_id=claim.story_id, a=a, b=d, score=score,

@@ -20,6 +20,7 @@ import numpy as np
 DATA = Path(__file__).resolve().parents[1] / "data" / "positions"
 ASSIGN = 0.60        # cosine of an object to an issue's closest example for the label to apply
 JOIN = 0.55          # average cosine for two unlisted objects to be one issue
+CLUSTER_LIMIT = 4000  # phrases clustered together; later ones join the closest group (see _clusters)
 GENERIC_NOUNS = {"thing", "way", "time", "part", "lot", "kind", "idea", "issue", "matter", "fact", "people", "one",
                  "year", "day", "week", "month", "end", "level", "side", "term", "point", "case", "number"}
 
@@ -49,34 +50,31 @@ def key_noun(sdoc) -> str | None:
     return " ".join(mods + [top.lemma_.lower()])
 
 
-def _clusters(vecs: np.ndarray, join: float) -> list[list[int]]:
-    """Average-link agglomerative clustering on cosine, stopping below `join`.
+def _clusters(vecs: np.ndarray, join: float, limit: int | None = None) -> list[list[int]]:
+    """Average-link agglomerative clustering on cosine, stopping below `join` (scipy's linkage: O(n²)
+    memory, no per-merge copies). Past `limit` phrases (CLUSTER_LIMIT) only the first `limit` are
+    clustered, and each later one joins the group it is closest to on average when that reaches `join`,
+    or stands alone: a store of thousands of articles has tens of thousands of phrases."""
+    from ..compare.stories import agglomerate
 
-    The sums of similarities between groups are kept and updated on each merge, so a merge costs
-    O(groups²) array work instead of re-averaging every pair of groups (O(n³) Python steps per run).
-    Ties go to the last pair in (a, b) order, as a scan with ``>=`` would pick."""
-    groups = [[i] for i in range(len(vecs))]
-    if len(vecs) < 2:
-        return groups
-    sim = np.asarray(vecs @ vecs.T, dtype=np.float64)
-    total = sim.copy()                      # total[a, b]: sum of sim over members of groups a and b
-    size = np.ones(len(groups))
-    while len(groups) > 1:
-        k = len(groups)
-        rows, cols = np.triu_indices(k, 1)
-        avg = total[rows, cols] / (size[rows] * size[cols])
-        best = avg.max()
-        if best < join:
-            break
-        at = int(np.flatnonzero(avg == best)[-1])
-        a, b = int(rows[at]), int(cols[at])
-        groups[a] = groups[a] + groups[b]
-        del groups[b]
-        total[a, :] += total[b, :]
-        total[:, a] += total[:, b]
-        size[a] += size[b]
-        total = np.delete(np.delete(total, b, axis=0), b, axis=1)
-        size = np.delete(size, b)
+    n = len(vecs)
+    if n < 2:
+        return [[i] for i in range(n)]
+    head = min(n, limit or CLUSTER_LIMIT)
+    groups = agglomerate(np.asarray(vecs[:head] @ vecs[:head].T, dtype=np.float64), join)
+    if n > head:
+        sums = np.vstack([vecs[g].sum(axis=0) for g in groups])
+        sizes = np.array([len(g) for g in groups], dtype=np.float64)
+        extra: list[list[int]] = []
+        for lo in range(head, n, 2048):
+            avg = (vecs[lo:lo + 2048] @ sums.T) / sizes
+            best = avg.argmax(axis=1)
+            for k, j in enumerate(best.tolist()):
+                if avg[k, j] >= join:
+                    groups[j].append(lo + k)
+                else:
+                    extra.append([lo + k])
+        groups += extra
     return groups
 
 
