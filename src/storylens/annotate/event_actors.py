@@ -1,8 +1,9 @@
 """Who an event's source or target is: the article's entity (if any), the phrase, and a country/IGO code.
 
 Codes come from the actor knowledge base (storylens.link.kb, Phoenix dictionaries) when it is present,
-from the entity itself when the entities stage filled one in, and otherwise from the compact country and
-organisation tables built from the same Phoenix dictionaries (data/events/countries.tsv, igo.tsv).
+from the entity itself when the entities stage filled one in, and otherwise from the project's country
+table (storylens.countries) and the organisation table built from the Phoenix dictionaries
+(data/events/igo.tsv).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from .event_lexicon import lexicon
+from ..countries import iso_of
 
 from ..link.kb import lookup as _kb_lookup
 
@@ -129,12 +131,10 @@ def code_from_words(words: list[str]) -> str | None:
             key = " ".join(low[i:i + size])
             if key in lex.igo:
                 return lex.igo[key]
-            if key in lex.countries:
-                return lex.countries[key]
-            # possessive or dotted variants: "Russia's", "U.S."
-            key2 = key.replace("'s", "").replace("’s", "").strip()
-            if key2 != key and key2 in lex.countries:
-                return lex.countries[key2]
+            # the shared country table also reads possessive and dotted variants ("Russia's", "U.S.")
+            iso = iso_of(key) if key.strip(".,;:'\"()") else None
+            if iso:
+                return iso
     return None
 
 
