@@ -806,12 +806,31 @@ def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None
     return out
 
 
+def _light_verbs(cands: dict[int, Candidate], lex: Lexicon) -> None:
+    """A light verb with an event noun as its object ("issued an ultimatum", "launched a wave of
+    strikes") is the noun's act: the verb keeps the trigger and the actors, the noun gives the code."""
+    light = lex.cues.get("light", set())
+    for c in list(cands.values()):
+        if c.kind != "verb" or c.lemma.split()[0] not in light:
+            continue
+        for d in c.tok.children:
+            if d.dep_ != "dobj":
+                continue
+            # "a wave of strikes", "a series of attacks": the act is what the quantity is of
+            heads = [d] + [p for x in d.children if x.dep_ == "prep" and x.lower_ == "of" for p in x.children if p.dep_ == "pobj"]
+            n = next((cands[h.i] for h in heads if h.i in cands and cands[h.i].kind == "noun"), None)
+            if n is not None:
+                c.code, c.type, c.matched = n.code, n.type, True
+                break
+
+
 def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, published: str | None):
     cands: dict[int, Candidate] = {}
     for t in sent:
         c = _candidate(t, lex)
         if c is not None:
             cands[t.i] = c
+    _light_verbs(cands, lex)
     out = []
     ents = list(sent.ents) if cands else []
     for c in cands.values():
@@ -899,7 +918,8 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
     if probs is None:
         # only sentences with a candidate, or with a main verb and a named party (where the model could
         # add an event), go to the model: the rest cannot hold an event
-        need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or _could_hold_event(sent, lex)]
+        fallback = model.params.fallback_at <= 1.0  # the model may add an event where the dictionary has none
+        need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or fallback and _could_hold_event(sent, lex)]
         texts = [per_sentence[k][0].text for k in need]
         clauses = [(id(x[0]), x[0]._clause) for _, evs in per_sentence for x in evs if getattr(x[0], "_clause", None)]
         Pn, Qn = model.proba(texts + [c for _, c in clauses])
