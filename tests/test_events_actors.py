@@ -69,3 +69,15 @@ def test_participle_with_an_object_acts_for_its_noun(nlp):
 def test_stance_prefixes_name_no_nationality():
     assert code_from_words(["anti", "-", "Syria", "journalist"]) is None
     assert code_from_words(["Syrian", "journalist"]) == "SYR"
+
+
+def test_light_verb_takes_the_act_of_its_object(nlp):
+    coded = _coded(nlp, "Chile issued an ultimatum to Bolivia over the border dispute.")
+    e, src, tgt = coded[0]
+    assert e.type == "THREATEN" and e.trigger == "issued"
+    assert src.country == "CHL" and tgt.country == "BOL"
+
+
+def test_light_verb_outside_the_dictionary_carries_its_nouns_act(nlp):
+    coded = _coded(nlp, "Farmers in Ghana staged a protest against the new taxes.")
+    assert any(e.type == "PROTEST" and e.trigger == "staged" for e, _, _ in coded)

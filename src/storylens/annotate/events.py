@@ -272,7 +272,7 @@ def _subject(tok, lex: Lexicon):
         if cur.dep_ == "relcl":
             return cur.head
         if cur.dep_ == "acl" and cur.pos_ == "VERB" and cur.head.pos_ in ("NOUN", "PROPN") \
-                and any(c.dep_ == "dobj" for c in cur.children):
+                and (cur.tag_ == "VBG" or any(c.dep_ == "dobj" for c in cur.children)):
             # a participle with its own object acts for the noun it modifies ("forces carrying out
             # strikes"); a passive one ("the man arrested") has no object and the noun is its patient.
             # When that noun is itself an object ("approved a resolution criticizing X"), the act is
@@ -806,10 +806,26 @@ def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None
     return out
 
 
+def _base_form(word: str) -> set[str]:
+    """Candidate base forms of an inflected verb, for where the lemmatiser stumbles ("staged" -> "stag")."""
+    out = {word}
+    for suf in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suf) and len(word) > len(suf) + 2:
+            stem = word[:-len(suf)]
+            out |= {stem, stem + "e"}
+    return out
+
+
 def _light_verbs(cands: dict[int, Candidate], lex: Lexicon) -> None:
     """A light verb with an event noun as its object ("issued an ultimatum", "launched a wave of
     strikes") is the noun's act: the verb keeps the trigger and the actors, the noun gives the code."""
     light = lex.cues.get("light", set())
+    for n in list(cands.values()):
+        # "staged a hunger strike": a light verb the dictionary does not list still carries the act
+        v = n.tok.head
+        if n.kind == "noun" and n.tok.dep_ == "dobj" and v.pos_ == "VERB" and v.i not in cands \
+                and (v.lemma_.lower() in light or _base_form(v.lower_) & light):
+            cands[v.i] = Candidate(v, v.lemma_.lower(), n.code, n.type, "verb", True)
     for c in list(cands.values()):
         if c.kind != "verb" or c.lemma.split()[0] not in light:
             continue
