@@ -206,6 +206,10 @@ def main(argv=None):
                     help="feature sets tried: MiniLM embedding + TF-IDF, or the embedding alone")
     ap.add_argument("--dict-weight", type=float, default=0.0,
                     help="sample weight of the CAMEO dictionary phrases in the type head (0: not used)")
+    ap.add_argument("--without-plover", action="store_true",
+                    help="diagnostic: leave the PLOVER records out of training, so that the PLOVER tune part "
+                         "reads like unseen text in benchmarks/events_plover.py (thresholds are then tuned on "
+                         "ConfliBERT alone)")
     ap.add_argument("--dup-at", type=float, default=0.6,
                     help="TF-IDF cosine at which two sentences are near-duplicates (kept in one fold)")
     args = ap.parse_args(argv)
@@ -217,7 +221,7 @@ def main(argv=None):
     groups = plover_groups()
     plover_keys = {_key(t) for t in groups}
     conf = [(t, y) for t, y in conflibert_rows() if part(t) == "tune" and _key(t) not in plover_keys]
-    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune"]
+    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune" and not args.without_plover]
     petr = petrarch_items(lex)
     print(f"training items: conflibert {len(conf)}, plover {len(plov)}, petrarch {len(petr)}", flush=True)
 

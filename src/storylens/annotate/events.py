@@ -602,6 +602,19 @@ def _titled_country(ref: ActorRef | None, sent, ents, lex: Lexicon) -> None:
         ref.code = codes.pop() + "GOV"
 
 
+def _other_conjunct(doc, target: ActorRef, index, date, source: ActorRef) -> ActorRef | None:
+    """A conjunct of the target phrase's head coded differently from the source, or None."""
+    head = next((t for t in doc if t.idx == target.start), None) if target.start is not None else None
+    if head is None:
+        return None
+    head = next((t for t in doc[head.i:] if t.idx + len(t.text) >= target.end), head)
+    for cj in head.conjuncts:
+        r = resolve_actor(cj, index, date)
+        if r is not None and r.code and r.code != source.code:
+            return r
+    return None
+
+
 def _in_capacity(s_tok, source: ActorRef | None, index, date) -> ActorRef | None:
     """"Kenzo Oshima, the United Nations Emergency Relief Coordinator, demanded ...": the appositive
     states the capacity the person acts in, and its code is the actor's (the subject stays the actor's
@@ -671,6 +684,11 @@ def _build_event(doc: Document, sent, c: Candidate, index: ActorIndex, lex: Lexi
     else:
         source = _noun_source(tok, index, published, speaker, lex)
         target = _target(tok, index, published, source, speaker, lex)
+    if source is not None and target is not None and source.code and target.code == source.code:
+        # "talks between Moscow and Kyiv" after "Putin explored": the other party of the pair
+        other = _other_conjunct(sent.doc, target, index, published, source)
+        if other is not None:
+            target = other
     for ref in (source, target):
         _titled_country(ref, sent, ents, lex)
     location = _location(tok, ents, [source, target])
