@@ -886,6 +886,7 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
     out = [x for x in out if not (x[5] == "noun" and x[1].type in verb_types)]
     for x in out:
         x[1]._clause = _clause_text(sent, sent.doc[x[0]], lex)
+        x[1]._matched = cands[x[0]].matched if x[0] in cands else False
     return [(e, s, t) for _, e, s, t, _, _ in out]
 
 
@@ -995,7 +996,7 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
             if p[0] >= prm.none_at:
                 continue
             cls = cameo_class(e.cameo, e.type)
-            if p[cls] < prm.veto:
+            if p[cls] < (prm.matched_veto if getattr(e, "_matched", False) else prm.veto):
                 top_e = 1 + int(np.argmax(p[1:]))
                 if p[top_e] < prm.retype_at:
                     continue
@@ -1047,6 +1048,7 @@ def code_events(doc: Document, prior="default", probs=None) -> list[tuple[Event,
         e.__dict__.pop("_base", None)
         e.__dict__.pop("_base_type", None)
         e.__dict__.pop("_clause", None)
+        e.__dict__.pop("_matched", None)
     return out
 
 
