@@ -12,9 +12,15 @@ Data (read from ../shared/data, see each folder's SOURCE.md):
 Features: MiniLM sentence embedding (the product's own encoder) + TF-IDF word uni/bigrams (min_df 2).
 Heads: the PentaClass (5 classes) and the PLOVER type (18 types; ConfliBERT sentences contribute a silver
 type: the dictionary coder's event whose class agrees with the gold class). Multinomial logistic regression.
-The regularisation and the decision thresholds (event_model.Params) are chosen by 5-fold out-of-fold
-predictions on the tune parts, scoring the whole event decision on the dictionary's real candidates
-(ConfliBERT class accuracy + PLOVER type and exact accuracy - extra events over 0.10 per sentence).
+The feature set, the regularisation and the decision thresholds (event_model.Params) are chosen on
+held-out predictions of the tune parts, scoring the whole event decision on the dictionary's real
+candidates (ConfliBERT class accuracy + PLOVER type and exact accuracy - extra events over 0.10 per
+sentence): ConfliBERT and PETRARCH2 sentences by 5-fold out-of-fold predictions with near-duplicate
+sentences kept in one fold; the PLOVER records as an unseen collection (heads trained without any of
+them), since the coder must hold on news in styles it was not trained on.
+Options: --dict-weight adds the CAMEO verb dictionary's patterns as typed phrases to the type head (off
+by default: no gain measured); --without-plover leaves the PLOVER records out entirely (a diagnostic
+model under which benchmarks/events_plover.py reads the PLOVER tune part like unseen text).
 Embeddings are cached under /tmp/storylens-events-cache.
 """
 from __future__ import annotations
