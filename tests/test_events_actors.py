@@ -81,3 +81,11 @@ def test_light_verb_takes_the_act_of_its_object(nlp):
 def test_light_verb_outside_the_dictionary_carries_its_nouns_act(nlp):
     coded = _coded(nlp, "Farmers in Ghana staged a protest against the new taxes.")
     assert any(e.type == "PROTEST" and e.trigger == "staged" for e, _, _ in coded)
+
+
+def test_a_pair_of_parties_gives_the_one_that_is_not_the_source(nlp):
+    coded = _coded(nlp, "The Kremlin proposed new talks between Moscow and Tbilisi.")
+    assert coded
+    e, src, tgt = coded[0]
+    assert src is not None and src.country == "RUS"
+    assert tgt is not None and tgt.country == "GEO"
