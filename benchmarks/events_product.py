@@ -65,10 +65,10 @@ def analyze_sentences(texts: list[str], dates: list[str | None] | None = None, w
 
 
 def penta(cameo: str | None, etype: str | None = None) -> int:
-    """CAMEO PentaClass of an event code (01-02 -> 0, 03-05 -> 1, 06-09 -> 2, 10-14 -> 3, 15-20 -> 4)."""
+    """CAMEO PentaClass of an event code (01-02 -> 0, 03-05 -> 1, 06-08 -> 2, 09-13 -> 3, 14-20 -> 4)."""
     if cameo and cameo[:2].isdigit():
         root = int(cameo[:2])
-        return 0 if root <= 2 else 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
+        return 0 if root <= 2 else 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
     sys.path.insert(0, str(ROOT / "src"))
     from storylens.annotate.event_model import TYPE_CLASS
 

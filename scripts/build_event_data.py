@@ -5,9 +5,8 @@ Sources (read from ../shared/data, never copied whole):
     -> cameo_plover.tsv: CAMEO code -> PLOVER event type, mode, context
 - ../shared/data/petrarch2/dictionaries/CAMEO.2.0.txt  (PETRARCH2 CAMEO verb dictionary, MIT, OEDA 2015)
     -> verbs.json: verb lemma -> verb block (default CAMEO code + phrase patterns), synonym sets
-- ../shared/data/petrarch2/dictionaries/Phoenix.Countries.actors.txt and Phoenix.International.actors.txt
-  (Phoenix actor dictionaries, MIT, OEDA 2014)
-    -> countries.tsv: country name / adjective / capital -> ISO-3166 alpha-3; igo.tsv: organisation -> code
+- ../shared/data/petrarch2/dictionaries/Phoenix.International.actors.txt (Phoenix actor dictionary, MIT, OEDA 2014)
+    -> igo.tsv: organisation -> code (country names come from the project's table, storylens.countries)
 
 Run: .venv/bin/python scripts/build_event_data.py
 """
@@ -125,42 +124,6 @@ def _alias(s: str) -> str:
     return s.strip().lstrip("+").rstrip("_ ").replace("_", " ").lower()
 
 
-def build_countries() -> dict[str, str]:
-    """Country-level entries only: the header name, its '+' aliases and its final undated code."""
-    text = (SHARED / "petrarch2" / "dictionaries" / "Phoenix.Countries.actors.txt").read_text(encoding="latin-1")
-    out: dict[str, str] = {}
-    names: list[str] = []
-    code = None
-
-    def flush():
-        if code and len(code) == 3:
-            for n in names:
-                if n and n not in out:
-                    out[n] = code
-
-    for raw in text.splitlines():
-        if raw.startswith("#") or not raw.strip():
-            continue
-        line = raw.split("#", 1)[0].rstrip()
-        if not line.strip():
-            continue
-        if line.startswith("\t") or line.startswith(" "):
-            for c in re.findall(r"\[([A-Z]{3,})(?:\s+[<>]?[\d\-]*)?\]", line):
-                if re.search(r"\[" + c + r"\s*(>\d+)?\]", line) or re.search(r"\[" + c + r"\]", line):
-                    code = c
-            continue
-        if line.startswith("+"):
-            names.append(_alias(line))
-            continue
-        flush()
-        m = re.match(r"^(\S[^\[]*?)\s*(\[([A-Z]+)\])?\s*$", line)
-        names = [_alias(m.group(1))] if m else []
-        code = m.group(3) if m and m.group(3) else None
-        # only country blocks have a 3-letter code; person/office entries carry longer codes
-    flush()
-    return {k: v for k, v in out.items() if len(k) > 1}
-
-
 def build_igo() -> dict[str, str]:
     text = (SHARED / "petrarch2" / "dictionaries" / "Phoenix.International.actors.txt").read_text(encoding="latin-1")
     out: dict[str, str] = {}
@@ -196,18 +159,13 @@ def main() -> None:
     verbs["_source"] = ("PETRARCH2 CAMEO.2.0.txt verb dictionary (github.com/openeventdata/petrarch2, MIT, "
                         "Open Event Data Alliance 2015); built by scripts/build_event_data.py")
     (OUT / "verbs.json").write_text(json.dumps(verbs, separators=(",", ":")), encoding="utf-8")
-    countries = build_countries()
-    with (OUT / "countries.tsv").open("w", encoding="utf-8") as f:
-        f.write("# name/adjective/city -> ISO-3166 alpha-3. From Phoenix.Countries.actors.txt (PETRARCH2, MIT, OEDA 2014)\n")
-        for k, v in sorted(countries.items()):
-            f.write(f"{k}\t{v}\n")
     igo = build_igo()
     with (OUT / "igo.tsv").open("w", encoding="utf-8") as f:
         f.write("# organisation -> CAMEO code. From Phoenix.International.actors.txt (PETRARCH2, MIT, OEDA 2014)\n")
         for k, v in sorted(igo.items()):
             f.write(f"{k}\t{v}\n")
     print(f"cameo_plover {len(cp)}, verb blocks {len(verbs['blocks'])}, verbs {len(verbs['verbs'])}, "
-          f"countries {len(countries)}, igo {len(igo)}")
+          f"igo {len(igo)}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ def _coded(nlp, text, prior="default"):
 def test_cameo_class_boundaries():
     assert [event_model.cameo_class(c) for c in ("010", "036", "0831", "100", "1312", "163", "190")] == [0, 1, 2, 3, 3, 4, 4]
     assert event_model.cameo_class(None, "FIGHT") == 4
+    # investigating is verbal conflict and protest material conflict (Phoenix / GDELT quad classes)
+    assert [event_model.cameo_class(c) for c in ("087", "090", "1322", "141")] == [2, 3, 3, 4]
+    assert event_model.TYPE_CLASS["INVESTIGATE"] == 3 and event_model.TYPE_CLASS["PROTEST"] == 4
 
 
 def test_analyzer_matches_scikit_learn_tokens():

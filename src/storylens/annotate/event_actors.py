@@ -1,8 +1,9 @@
 """Who an event's source or target is: the article's entity (if any), the phrase, and a country/IGO code.
 
 Codes come from the actor knowledge base (storylens.link.kb, Phoenix dictionaries) when it is present,
-from the entity itself when the entities stage filled one in, and otherwise from the compact country and
-organisation tables built from the same Phoenix dictionaries (data/events/countries.tsv, igo.tsv).
+from the entity itself when the entities stage filled one in, and otherwise from the project's country
+table (storylens.countries) and the organisation table built from the Phoenix dictionaries
+(data/events/igo.tsv).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from .event_lexicon import lexicon
+from ..countries import iso_of, iso_of_code
 
 from ..link.kb import lookup as _kb_lookup
 
@@ -34,6 +36,7 @@ _AGENT_NOUNS = {
 }
 
 
+_STANCE_PREFIXES = {"anti", "pro", "non"}
 _COLLECTIVE = {"group", "groups", "members", "member", "number", "hundreds", "thousands", "dozens", "scores",
                "millions", "crowd", "crowds", "band", "contingent", "team", "some", "many"}
 
@@ -48,7 +51,8 @@ class ActorRef:
 
     @property
     def country(self) -> str | None:
-        return self.code[:3] if self.code else None
+        # CAMEO country codes that are not ISO ("ROM", "ZAR") read as ISO; IGO/NGO stay as written
+        return (iso_of_code(self.code) or self.code[:3]) if self.code else None
 
 
 class ActorIndex:
@@ -124,17 +128,19 @@ def code_from_words(words: list[str]) -> str | None:
     lex = lexicon()
     low = [w.lower() for w in words]
     n = len(low)
+    # "anti-Syria", "pro-Russian": the stance toward a country, not a nationality
+    marked = {j for j in range(n) if _stance_marked(low, j)}
     for size in range(min(5, n), 0, -1):
         for i in range(n - size + 1):
+            if marked and not marked.isdisjoint(range(i, i + size)):
+                continue
             key = " ".join(low[i:i + size])
             if key in lex.igo:
                 return lex.igo[key]
-            if key in lex.countries:
-                return lex.countries[key]
-            # possessive or dotted variants: "Russia's", "U.S."
-            key2 = key.replace("'s", "").replace("’s", "").strip()
-            if key2 != key and key2 in lex.countries:
-                return lex.countries[key2]
+            # the shared country table also reads possessive and dotted variants ("Russia's", "U.S.")
+            iso = iso_of(key) if key.strip(".,;:'\"()") else None
+            if iso:
+                return iso
     return None
 
 
@@ -163,6 +169,15 @@ def phrase_tokens(tok):
     return tok.doc[left.i:right.i + 1]
 
 
+def _stance_marked(span, i: int) -> bool:
+    """Token i is part of a stance prefix: "anti", "-" or the country after them (span: tokens or
+    lower-cased words)."""
+    low = [t if isinstance(t, str) else t.lower_ for t in span]
+    return (low[i] in _STANCE_PREFIXES and i + 1 < len(low) and low[i + 1] == "-") or \
+        (i >= 1 and low[i] == "-" and low[i - 1] in _STANCE_PREFIXES) or \
+        (i >= 2 and low[i - 1] == "-" and low[i - 2] in _STANCE_PREFIXES)
+
+
 def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "ActorRef | None" = None) -> ActorRef | None:
     """An ActorRef for a head token if it names an actor; None for non-actors (places, things, abstractions)."""
     if tok is None:
@@ -181,6 +196,9 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
         return ActorRef(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), entity=ent.id, code=code)
     if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "NUM"):
         return None
+    lo = max(0, tok.i - 2)
+    if _stance_marked(tok.doc[lo:tok.i + 2], tok.i - lo):
+        return None  # "anti-Syria", "pro-Russian" modify their noun; they are not an actor of their own
     if tok.lemma_.lower() in _COLLECTIVE or tok.lower_ in _COLLECTIVE:
         # "a group of refugees", "members of the association", "hundreds of protesters": the actor is
         # what the quantity is of
@@ -195,8 +213,13 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
     span = phrase_tokens(tok)
     text = span.text.strip()
     start, end = span.start_char, span.end_char
+    # the knowledge base reads the phrase without stance prefixes ("anti-Syria journalist")
+    kb_text = " ".join(t.text for i, t in enumerate(span) if not _stance_marked(span, i)) or text
     head_ent = index.at(tok.idx, tok.idx + len(tok.text))
     ent = head_ent or index.at(start, end)
+    if head_ent is None and ent is not None and any(
+            _stance_marked(span, i) and index.at(t.idx, t.idx + len(t.text)) is ent for i, t in enumerate(span)):
+        ent = None  # the entity is the country a stance is taken toward ("anti-Syria journalist")
     code = None
     if ent is not None:
         code = ent.code or ent.country
@@ -209,11 +232,11 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
         if code and head_ent is None and len(code) == 3:
             # "Ugandan officials", "Russian troops": the entity only names the group's country; the
             # group's own word gives its sector (GOV, MIL ...)
-            whole = _kb(text, date)
+            whole = _kb(kb_text, date)
             if whole and len(whole) > 3 and whole[:3].isalpha():
                 code = code + whole[3:]
     if not code:
-        code = _kb(text, date)
+        code = _kb(kb_text, date)
     if not code:
         code = code_from_words([t.text for t in span])
     if not code:

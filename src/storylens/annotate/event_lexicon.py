@@ -29,7 +29,6 @@ class Lexicon:
     synsets: dict[str, set[str]]
     verbs: dict[str, list[tuple[list[Pattern], str | None, bool]]]  # lemma -> [(patterns, default, own code?)]
     nouns: dict[str, tuple[str, dict[str, str]]]
-    countries: dict[str, str]
     igo: dict[str, str]
     cues: dict[str, set[str]] = field(default_factory=dict)
     multiword: dict[str, set[str]] = field(default_factory=dict)  # first word -> second words
@@ -92,9 +91,8 @@ def lexicon() -> Lexicon:
                 k, v = kv.split("=")
                 mods[k.strip()] = v.strip()
         nouns[row[0]] = (row[1], mods)
-    countries = {r[0]: r[1] for r in _rows("countries.tsv")}
     igo = {r[0]: r[1] for r in _rows("igo.tsv")}
     igo.update((r[0], r[1]) for r in _rows("actors_extra.tsv"))
     cues = {r[0]: {w.strip() for w in r[1].split(",")} for r in _rows("cues.tsv")}
     intent = {(r[0], r[1]): (r[2], r[3]) for r in _rows("intent_types.tsv")}
-    return Lexicon(plover, synsets, verbs, nouns, countries, igo, cues, multiword, intent)
+    return Lexicon(plover, synsets, verbs, nouns, igo, cues, multiword, intent)

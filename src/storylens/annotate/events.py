@@ -33,7 +33,7 @@ import numpy as np
 from ..model import Document, Event
 from .dates import resolve_date
 from .event_actors import _AGENT_NOUNS as AGENT_NOUNS
-from .event_actors import ActorIndex, ActorRef, code_from_words, resolve_actor
+from .event_actors import ActorIndex, ActorRef, code_from_words, phrase_tokens, resolve_actor
 from . import event_model
 from .event_lexicon import Lexicon, lexicon
 from .event_model import TYPE_CLASS, TYPE_CODE, cameo_class
@@ -45,6 +45,8 @@ _TARGET_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "from
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "across", "into", "inside", "from", "on", "towards", "toward"}
 _PLACE_PREPS = {"near", "in", "at", "outside", "around", "across", "inside", "along"}
 _MATERIAL = {"FIGHT", "ASSAULT", "COERCE", "MOBILIZE"}
+# verbal acts (meetings, statements): a place they happen in is a venue, not a party
+_VENUE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "DEMAND", "DISAPPROVE", "REJECT", "THREATEN"}
 
 
 @dataclass
@@ -239,9 +241,21 @@ def _chain(tok, lex: Lexicon) -> list:
     return out
 
 
+def _stative(tok, lex: Lexicon) -> bool:
+    """"X is opposed to", "X is committed to": an adjectival passive stating the subject's own attitude
+    (no agent), not an act done to the subject."""
+    if tok.lemma_.lower() not in lex.cues.get("stative", ()):
+        return False
+    kids = list(tok.children)
+    return any(c.dep_ == "auxpass" for c in kids) and any(c.dep_ == "nsubjpass" for c in kids) \
+        and not any(c.dep_ == "agent" for c in kids)
+
+
 def _subject(tok, lex: Lexicon):
     cur = tok
     for _ in range(5):
+        if _stative(cur, lex):
+            return next(c for c in cur.children if c.dep_ == "nsubjpass")
         subs = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if subs:
             # a misparse can give a verb two subjects; the nominal one nearest the verb is the real one
@@ -256,6 +270,16 @@ def _subject(tok, lex: Lexicon):
                     if p.dep_ == "pobj":
                         return p
         if cur.dep_ == "relcl":
+            return cur.head
+        if cur.dep_ == "acl" and cur.pos_ == "VERB" and cur.head.pos_ in ("NOUN", "PROPN") \
+                and (cur.tag_ == "VBG" or any(c.dep_ == "dobj" for c in cur.children)):
+            # a participle with its own object acts for the noun it modifies ("forces carrying out
+            # strikes"); a passive one ("the man arrested") has no object and the noun is its patient.
+            # When that noun is itself an object ("approved a resolution criticizing X"), the act is
+            # the governing clause's subject's
+            if cur.head.dep_ in ("dobj", "pobj") and cur.head.head.pos_ in ("VERB", "ADP"):
+                cur = cur.head.head if cur.head.dep_ == "dobj" else cur.head.head.head
+                continue
             return cur.head
         if cur.dep_ in ("xcomp", "conj", "acomp", "pcomp", "advcl", "oprd") or \
                 (cur.dep_ in ("dobj", "pobj", "prep") and cur.pos_ in ("VERB", "NOUN")):
@@ -295,16 +319,16 @@ def _same(a: ActorRef | None, b: ActorRef | None) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _target(tok, index, date, source: ActorRef | None, speaker, lex: Lexicon):
+def _target(tok, index, date, source: ActorRef | None, speaker, lex: Lexicon, venue: bool = False):
     """The first coded actor among the trigger's arguments; an uncoded one ("its troops") only if none is."""
     found: list[ActorRef] = []
-    _targets(tok, index, date, source, speaker, lex, found, 0)
+    _targets(tok, index, date, source, speaker, lex, found, 0, venue)
     hit = next((a for a in found if a.code), None)
     if hit is None and source is not None:
         # (only for an act with a known actor: a place alone does not make an event)
         # "provide aid to refugees fleeing the war in Liberia", "a curfew in Algiers", "Serbia's
         # suppression": the nearest coded actor or place anywhere in the act's own phrase
-        hit = _deep_target(tok, index, date, source, speaker)
+        hit = _deep_target(tok, index, date, source, speaker, venue=venue)
     return hit or (found[0] if found else None)
 
 
@@ -312,8 +336,10 @@ _DEEP_SKIP = {"nsubj", "nsubjpass", "csubj", "punct", "cc", "mark", "aux", "auxp
 _TIME_PREPS = {"before", "after", "since", "during", "following", "until", "till", "amid", "ahead"}
 
 
-def _deep_target(tok, index, date, source: ActorRef | None, speaker, depth: int = 5):
-    frontier = [c for c in tok.children if c.dep_ not in _DEEP_SKIP and not (c.dep_ == "prep" and c.lower_ in _TIME_PREPS)]
+def _deep_target(tok, index, date, source: ActorRef | None, speaker, depth: int = 5, venue: bool = False):
+    frontier = [c for c in tok.children if c.dep_ not in _DEEP_SKIP and not (c.dep_ == "prep" and c.lower_ in _TIME_PREPS)
+                and not (venue and c.dep_ == "prep" and c.lower_ in _PLACE_PREPS
+                         and any(p.dep_ == "pobj" and _is_place(p) for p in c.children))]
     for _ in range(depth):
         nxt = []
         for t in frontier:
@@ -328,17 +354,30 @@ def _deep_target(tok, index, date, source: ActorRef | None, speaker, depth: int 
     return None
 
 
-def _targets(tok, index, date, source, speaker, lex, found: list, _depth: int):
+def _is_place(tok) -> bool:
+    return tok.ent_type_ in ("GPE", "LOC", "FAC")
+
+
+def _targets(tok, index, date, source, speaker, lex, found: list, _depth: int, venue: bool = False):
+    """venue: the act is verbal (a meeting, a statement), so a place the trigger itself happens in is no
+    party to it (a place inside a complement act, "threatened to impose a curfew in Algiers", still is)."""
     def take(a):
         if a is not None and not any(_same(a, b) for b in found):
             found.append(a)
         return a is not None and a.code is not None
 
-    if tok.pos_ == "VERB" and _depth == 0:
+    if tok.pos_ == "VERB" and _depth == 0 and not _stative(tok, lex):
         ps = _passive_subject(tok)
         if ps is not None:
             if take(_search_actor(ps, index, date, source, speaker, 2)):
                 return
+    if _depth > 0 and tok.pos_ in ("VERB", "AUX"):
+        # "demanded that Hamas renounce ...", "refused to allow UN planes to land": the party the
+        # complement clause is about is what the act is directed at
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("it", "there", "that", "which", "who"):
+                if take(_search_actor(c, index, date, source, speaker, 2)):
+                    return
     kids = list(tok.children)
     for c in kids:
         if c.dep_ in ("dobj", "dative", "attr", "oprd"):
@@ -349,6 +388,8 @@ def _targets(tok, index, date, source, speaker, lex, found: list, _depth: int):
             if c.dep_ == "prep" and c.lower_ == prep:
                 for p in c.children:
                     if p.dep_ == "pobj":
+                        if venue and prep in _PLACE_PREPS and _is_place(p):
+                            continue  # "met in Budapest": where a meeting or statement took place
                         if take(_search_actor(p, index, date, source, speaker, 2)):
                             return
     if _depth < 2:
@@ -527,6 +568,8 @@ def _location(tok, ents, exclude: list[ActorRef]) -> str | None:
             if cur.head.lower_ != "of":
                 break
             cur = cur.head.head
+            if cur.lower_ in _LOC_PREPS:
+                return ent.text  # "outside of the city of Basra"
     return None
 
 
@@ -559,6 +602,58 @@ def _titled_country(ref: ActorRef | None, sent, ents, lex: Lexicon) -> None:
         ref.code = codes.pop() + "GOV"
 
 
+def _other_conjunct(doc, target: ActorRef, index, date, source: ActorRef) -> ActorRef | None:
+    """A conjunct of the target phrase's head coded differently from the source, or None."""
+    head = next((t for t in doc if t.idx == target.start), None) if target.start is not None else None
+    if head is None:
+        return None
+    head = next((t for t in doc[head.i:] if t.idx + len(t.text) >= target.end), head)
+    for cj in head.conjuncts:
+        r = resolve_actor(cj, index, date)
+        if r is not None and r.code and r.code != source.code:
+            return r
+    return None
+
+
+def _in_capacity(s_tok, source: ActorRef | None, index, date) -> ActorRef | None:
+    """"Kenzo Oshima, the United Nations Emergency Relief Coordinator, demanded ...": the appositive
+    states the capacity the person acts in, and its code is the actor's (the subject stays the actor's
+    text, also when the tables know nothing else of it)."""
+    for c in s_tok.children:
+        if c.dep_ == "appos":
+            role = resolve_actor(c, index, date)
+            if role is None or not role.code:
+                continue
+            if source is None:
+                span = phrase_tokens(s_tok)
+                return ActorRef(span.text, span.start_char, span.end_char, role.entity, role.code)
+            if role.code != source.code:
+                return replace(source, code=role.code)
+    return source
+
+
+def _passive_place(tok, ents, index, date, speaker, target, location):
+    """An agentless passive ("was arrested in Rwanda", "were killed outside the Iraqi city of Basra")
+    names no doer; event data code the state where it happened as the source, and the patient, when
+    the tables give it no code, as belonging to that state. Returns (source, target, location)."""
+    loc = _location(tok, ents, [])
+    loc_tok = next((e.root for e in ents if e.text == loc), None) if loc else None
+    place = resolve_actor(loc_tok, index, date) if loc_tok is not None else None
+    if place is None or not place.code or not place.code[:3].isalpha() or place.code.startswith(("IGO", "NGO", "X")):
+        return None, target, location
+    source = replace(place, code=place.code[:3])
+    ps = _passive_subject(tok)
+    patient = _search_actor(ps, index, date, None, speaker, 2)
+    if patient is None and ps.pos_ in ("NOUN", "PROPN"):
+        span = phrase_tokens(ps)
+        patient = ActorRef(span.text, span.start_char, span.end_char)
+    if target is None or _same(target, place):
+        target = patient
+    if target is not None and not target.code:
+        target = replace(target, code=source.code)
+    return source, target, loc
+
+
 _REPORTING_MODES = ("reported", "negated", "hypothetical", "intended")
 
 
@@ -583,13 +678,22 @@ def _build_event(doc: Document, sent, c: Candidate, index: ActorIndex, lex: Lexi
             source = resolve_actor(s_tok, index, published, speaker)
             if source is None:
                 source = _search_actor(s_tok, index, published, None, speaker, 2)
-        target = _target(tok, index, published, source, speaker, lex)
+        if s_tok is not None:
+            source = _in_capacity(s_tok, source, index, published)
+        target = _target(tok, index, published, source, speaker, lex, venue=c.type in _VENUE_TYPES)
     else:
         source = _noun_source(tok, index, published, speaker, lex)
         target = _target(tok, index, published, source, speaker, lex)
+    if source is not None and target is not None and source.code and target.code == source.code:
+        # "talks between Moscow and Kyiv" after "Putin explored": the other party of the pair
+        other = _other_conjunct(sent.doc, target, index, published, source)
+        if other is not None:
+            target = other
     for ref in (source, target):
         _titled_country(ref, sent, ents, lex)
     location = _location(tok, ents, [source, target])
+    if source is None and c.kind == "verb" and _passive_subject(tok) is not None:
+        source, target, location = _passive_place(tok, ents, index, published, speaker, target, location)
     if target is None and location and c.type in _MATERIAL:
         # "seized a town near Kharkiv": the place's country is what the force acted against
         loc_tok = next((e.root for e in ents if e.text == location), None)
@@ -720,12 +824,47 @@ def _coordinated(sdoc, x, index: ActorIndex, lex: Lexicon, published: str | None
     return out
 
 
+def _base_form(word: str) -> set[str]:
+    """Candidate base forms of an inflected verb, for where the lemmatiser stumbles ("staged" -> "stag")."""
+    out = {word}
+    for suf in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suf) and len(word) > len(suf) + 2:
+            stem = word[:-len(suf)]
+            out |= {stem, stem + "e"}
+    return out
+
+
+def _light_verbs(cands: dict[int, Candidate], lex: Lexicon) -> None:
+    """A light verb with an event noun as its object ("issued an ultimatum", "launched a wave of
+    strikes") is the noun's act: the verb keeps the trigger and the actors, the noun gives the code."""
+    light = lex.cues.get("light", set())
+    for n in list(cands.values()):
+        # "staged a hunger strike": a light verb the dictionary does not list still carries the act
+        v = n.tok.head
+        if n.kind == "noun" and n.tok.dep_ == "dobj" and v.pos_ == "VERB" and v.i not in cands \
+                and (v.lemma_.lower() in light or _base_form(v.lower_) & light):
+            cands[v.i] = Candidate(v, v.lemma_.lower(), n.code, n.type, "verb", True)
+    for c in list(cands.values()):
+        if c.kind != "verb" or c.lemma.split()[0] not in light:
+            continue
+        for d in c.tok.children:
+            if d.dep_ != "dobj":
+                continue
+            # "a wave of strikes", "a series of attacks": the act is what the quantity is of
+            heads = [d] + [p for x in d.children if x.dep_ == "prep" and x.lower_ == "of" for p in x.children if p.dep_ == "pobj"]
+            n = next((cands[h.i] for h in heads if h.i in cands and cands[h.i].kind == "noun"), None)
+            if n is not None:
+                c.code, c.type, c.matched = n.code, n.type, True
+                break
+
+
 def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, published: str | None):
     cands: dict[int, Candidate] = {}
     for t in sent:
         c = _candidate(t, lex)
         if c is not None:
             cands[t.i] = c
+    _light_verbs(cands, lex)
     out = []
     ents = list(sent.ents) if cands else []
     for c in cands.values():
@@ -747,6 +886,7 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
     out = [x for x in out if not (x[5] == "noun" and x[1].type in verb_types)]
     for x in out:
         x[1]._clause = _clause_text(sent, sent.doc[x[0]], lex)
+        x[1]._matched = cands[x[0]].matched if x[0] in cands else False
     return [(e, s, t) for _, e, s, t, _, _ in out]
 
 
@@ -813,7 +953,8 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
     if probs is None:
         # only sentences with a candidate, or with a main verb and a named party (where the model could
         # add an event), go to the model: the rest cannot hold an event
-        need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or _could_hold_event(sent, lex)]
+        fallback = model.params.fallback_at <= 1.0  # the model may add an event where the dictionary has none
+        need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or fallback and _could_hold_event(sent, lex)]
         texts = [per_sentence[k][0].text for k in need]
         clauses = [(id(x[0]), x[0]._clause) for _, evs in per_sentence for x in evs if getattr(x[0], "_clause", None)]
         Pn, Qn = model.proba(texts + [c for _, c in clauses])
@@ -855,7 +996,7 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
             if p[0] >= prm.none_at:
                 continue
             cls = cameo_class(e.cameo, e.type)
-            if p[cls] < prm.veto:
+            if p[cls] < (prm.matched_veto if getattr(e, "_matched", False) else prm.veto):
                 top_e = 1 + int(np.argmax(p[1:]))
                 if p[top_e] < prm.retype_at:
                     continue
@@ -907,6 +1048,7 @@ def code_events(doc: Document, prior="default", probs=None) -> list[tuple[Event,
         e.__dict__.pop("_base", None)
         e.__dict__.pop("_base_type", None)
         e.__dict__.pop("_clause", None)
+        e.__dict__.pop("_matched", None)
     return out
 
 

@@ -71,12 +71,12 @@ def goldstein(cameo: str | None) -> float | None:
 
 
 def quad_class(cameo: str | None) -> int | None:
-    """GDELT QuadClass: 1 verbal cooperation (01-05), 2 material cooperation (06-09), 3 verbal conflict
-    (10-14), 4 material conflict (15-20)."""
+    """GDELT QuadClass: 1 verbal cooperation (01-05), 2 material cooperation (06-08), 3 verbal conflict
+    (09-13), 4 material conflict (14-20)."""
     if not cameo or not cameo[:2].isdigit():
         return None
     root = int(cameo[:2])
-    return 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
+    return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
 
 
 def _event_date(r: dict) -> str | None:
