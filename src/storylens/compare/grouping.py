@@ -365,33 +365,59 @@ class TopicView:
     def _dot(m, ia, ib) -> np.ndarray:
         return np.asarray((m[ia] @ m[ib].T).todense(), dtype=np.float32)
 
-    def features(self, ia, ib) -> np.ndarray:
-        """:data:`STORY_FEATURES` of every (ia[i], ib[j]) pair; ``ia``, ``ib`` are positions among the members."""
+    def features(self, ia, ib, names: Sequence[str] | None = None) -> np.ndarray:
+        """Features ``names`` (default :data:`STORY_FEATURES`) of every (ia[i], ib[j]) pair, shape
+        (len(ia), len(ib), len(names)); ``ia``, ``ib`` are positions among the members. Only the
+        features asked for are computed."""
+        names = list(STORY_FEATURES if names is None else names)
         ia, ib = np.asarray(ia, int), np.asarray(ib, int)
-        base = self.index.features(self.members[ia], self.members[ib])
         n, m = len(ia), len(ib)
         if not n or not m:
-            return np.zeros((n, m, len(STORY_FEATURES)), np.float32)
+            return np.zeros((n, m, len(names)), np.float32)
+        ga, gb = self.members[ia], self.members[ib]
+        cache: dict[str, np.ndarray] = {}
 
         def excess(sim, key):
             return sim - (self.mean[key][ia][:, None] + self.mean[key][ib][None, :]) / 2
 
-        rel_terms = self._dot(self.rel["terms"], ia, ib)
-        feats = [
-            rel_terms,
-            self._dot(self.rel["lead"], ia, ib),
-            self._dot(self.rel["actors"], ia, ib),
-            self._dot(self.rel["places"], ia, ib),
-            self._dot(self.rel["triggers"], ia, ib),
-            self._dot(self.rel["types"], ia, ib),
-            excess(base[..., FEATURES.index("tfidf_body")], "terms"),
-            excess(self._dot(self.base["lead"], ia, ib), "lead"),
-            excess(self.emb[ia] @ self.emb[ib].T, "embed"),
-            excess(rel_terms, "rel_terms"),
-            np.full((n, m), math.log1p(self.n), np.float32),
-        ]
-        rel = np.stack([np.asarray(f, np.float32) for f in feats], axis=-1)
-        return np.concatenate([base, rel], axis=-1)
+        def base_all():
+            if "_base" not in cache:
+                cache["_base"] = self.index.features(ga, gb)
+            return cache["_base"]
+
+        def rel_terms():
+            if "_rel_terms" not in cache:
+                cache["_rel_terms"] = self._dot(self.rel["terms"], ia, ib)
+            return cache["_rel_terms"]
+
+        def body():
+            return self.index._dot(self.index.cos["terms"], ga, gb)
+
+        def embed():
+            return self.index.emb[ga] @ self.index.emb[gb].T
+
+        make = {
+            "tfidf_body": body,
+            "embed_lead": embed,
+            "rel_tfidf_body": rel_terms,
+            "rel_tfidf_top": lambda: self._dot(self.rel["lead"], ia, ib),
+            "rel_actors": lambda: self._dot(self.rel["actors"], ia, ib),
+            "rel_places": lambda: self._dot(self.rel["places"], ia, ib),
+            "rel_triggers": lambda: self._dot(self.rel["triggers"], ia, ib),
+            "rel_types": lambda: self._dot(self.rel["types"], ia, ib),
+            "excess_tfidf_body": lambda: excess(body(), "terms"),
+            "excess_tfidf_top": lambda: excess(self._dot(self.base["lead"], ia, ib), "lead"),
+            "excess_embed": lambda: excess(embed(), "embed"),
+            "excess_rel_body": lambda: excess(rel_terms(), "rel_terms"),
+            "topic_size": lambda: np.full((n, m), math.log1p(self.n), np.float32),
+        }
+        cols = []
+        for name in names:
+            if name in make:
+                cols.append(make[name]())
+            else:
+                cols.append(base_all()[..., FEATURES.index(name)])
+        return np.stack([np.asarray(c, np.float32) for c in cols], axis=-1)
 
 
 def pair_features(a: Sequence[ArticleRep], b: Sequence[ArticleRep]) -> np.ndarray:
@@ -409,21 +435,19 @@ def load_model(path: str | None = None) -> dict:
     return joblib.load(path or MODEL_PATH)
 
 
-def _blocks(feature_fn, ia, ib, clf, model: dict, block: int) -> np.ndarray:
+def _blocks(feature_fn, ia, ib, clf, model: dict, block: int, first: int = 0) -> np.ndarray:
+    """Probabilities of ``clf`` block by block; the feature rows start with tfidf_body and embed_lead
+    (which pick the candidate pairs), the classifier reads the columns from ``first`` on."""
     ia, ib = np.asarray(ia, int), np.asarray(ib, int)
     out = np.zeros((len(ia), len(ib)), np.float32)
-    cols = model.get("story_columns")
     for i in range(0, len(ia), block):
         f = feature_fn(ia[i:i + block], ib)
         k = f.shape[0]
         flat = f.reshape(-1, f.shape[-1])
-        cand = candidates(flat, model)
+        cand = (flat[:, 0] >= model.get("min_tfidf", 0.02)) | (flat[:, 1 if first else 2] >= model.get("min_embed", 0.2))
         if cand.any():
             p = np.zeros(len(flat), np.float32)
-            x = flat[cand]
-            if cols is not None and flat.shape[-1] == len(STORY_FEATURES):
-                x = x[:, cols]
-            p[cand] = clf.predict_proba(x)[:, 1]
+            p[cand] = clf.predict_proba(flat[cand][:, first:])[:, 1]
             out[i:i + k] = p.reshape(k, len(ib))
     return out
 
@@ -448,7 +472,8 @@ def story_probabilities(view: TopicView, ia=None, ib=None, model: dict | None = 
     model = model or load_model()
     ia = np.arange(view.n) if ia is None else np.asarray(ia, int)
     ib = np.arange(view.n) if ib is None else np.asarray(ib, int)
-    p = _blocks(view.features, ia, ib, model["story"], model, block)
+    names = ["tfidf_body", "embed_lead"] + list(model.get("story_features", STORY_COLUMNS))
+    p = _blocks(lambda a, b: view.features(a, b, names), ia, ib, model["story"], model, block, first=2)
     if max_gap_days is not None and len(ia) and len(ib):
         gap = view.index.published_gap(view.members[ia], view.members[ib])
         p = np.where(np.nan_to_num(gap, nan=0.0) > max_gap_days, 0.0, p).astype(np.float32)

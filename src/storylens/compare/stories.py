@@ -3,16 +3,20 @@
 Two articles are in the same *story* when they report the same event or development (same
 actors, place, time, action) and in the same *topic* when they belong to the same broader
 running crisis. Both decisions come from models trained on ECB+ (see
-:mod:`storylens.compare.grouping`): each gives a probability for every pair of articles, and
-average linkage over those probabilities, with thresholds chosen by cross-validation by topic,
-forms topics first and then stories inside each topic, so a story never spans two topics.
+:mod:`storylens.compare.grouping`). Topics come first, by average linkage over P(same topic);
+then, inside each topic, stories by average linkage over P(same story), where the story model
+sees every pair relative to that topic (what all the topic's articles share counts little), so a
+story never spans two topics and a crisis whose every article names the same people still splits
+into its events. Two articles published more than ``Config.story_max_gap_days`` apart are never
+one story (the training corpus has no publication dates, so this is a stated rule, not learned).
 
 Grouping is incremental: stories and topics saved in ``state`` keep their ids and members. A new
 article joins the topic it is closest to on average (when that clears the topic threshold), then
-the story of that topic it is closest to (when that clears the story threshold); the articles
-left over are grouped among themselves into new stories (inside the topic they joined) or new
-topics. Ids are ``S<n>`` and ``T<n>`` and never reused. Articles arrive in batches of
-``BATCH`` so the first run over a large corpus never builds an all-pairs matrix.
+the story of that topic it is closest to (when that clears the story threshold, the topic seen
+with the newcomers in it); the articles left over are grouped among themselves into new stories
+(inside the topic they joined) or new topics. Ids are ``S<n>`` and ``T<n>`` and never reused.
+Articles arrive in batches of ``BATCH`` so the first run over a large corpus never builds an
+all-pairs matrix.
 """
 from __future__ import annotations
 
@@ -49,15 +53,6 @@ def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
     for i, lab in enumerate(labels):
         groups.setdefault(int(lab), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0])
-
-
-def nested_groups(pt: np.ndarray, ps: np.ndarray, t_topic: float, t_story: float) -> list[list[list[int]]]:
-    """Topics by average linkage over P(same topic), then stories inside each over P(same story)."""
-    out = []
-    for topic in agglomerate(pt, t_topic):
-        sub = ps[np.ix_(topic, topic)]
-        out.append([[topic[i] for i in g] for g in agglomerate(sub, t_story)])
-    return out
 
 
 ProbFn = Callable[[Sequence[int], Sequence[int]], tuple[np.ndarray, np.ndarray]]
