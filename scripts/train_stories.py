@@ -8,9 +8,16 @@ bodies, news text unrelated to ECB+) and ``src/storylens/data/stories/grouping.j
 The ECB+ documents of topics 1-35 are written as text files and run through ``storylens analyze``
 once (entities, events, dates as a user gets them); the script then rebuilds the article
 representations with the product's own functions from that store. Topics 36-45 are refused: they
-are the held-out test. Model choice and the two linkage thresholds come from 5-fold
-cross-validation with whole topics held out (fold = sha1(topic) mod 5); the final models are then
-trained on all of 1-35. The out-of-fold B-cubed figures are printed and stored in the artefact.
+are the held-out test.
+
+Two models: the topic model (logistic regression) learns from every pair of documents; the story
+model (gradient-boosted trees, monotonic in every similarity) learns only from pairs inside one
+ECB+ topic, each described relative to that topic (``TopicView``): which of the topic's events an
+article reports, once its topic is known. 5-fold cross-validation with whole topics held out (fold
+= sha1(topic) mod 5) picks the topic threshold for topic B3 F1; then, inside the topics predicted
+for each held-out fold (the story features computed relative to those predicted topics, as the
+product does), the story threshold for sub-topic B3 F1. The final models are trained on all of
+1-35. The out-of-fold B-cubed figures are printed and stored in the artefact.
 """
 from __future__ import annotations
 
