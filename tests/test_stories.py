@@ -86,12 +86,15 @@ def test_first_run_nests_stories_in_topics_in_batches():
 
 
 def test_shipped_model_matches_the_feature_code():
-    from storylens.compare.grouping import FEATURES, load_model
+    from storylens.compare.grouping import FEATURES, STORY_COLUMNS, STORY_FEATURES, load_model
 
     model = load_model()
     assert list(model["features"]) == FEATURES
+    assert list(model["story_features"]) == STORY_COLUMNS
+    assert [STORY_FEATURES[i] for i in model["story_columns"]] == STORY_COLUMNS
     assert 0 < model["t_story"] < 1 and 0 < model["t_topic"] < 1
-    assert model["topic"].n_features_in_ == len(FEATURES) == model["story"].n_features_in_
+    assert model["topic"].n_features_in_ == len(FEATURES)
+    assert model["story"].n_features_in_ == len(STORY_COLUMNS)
 
 
 FLOOD = [
@@ -190,3 +193,50 @@ def test_two_floods_are_two_stories_of_one_topic(nlp):
     assert story["g1"].topic == story["f1"].topic != story["c1"].topic
     topics = {t.id: t for t in an.topics}
     assert set(topics[story["f1"].topic].story_ids) == {story["f1"].id, story["g1"].id}
+
+
+def _trep(aid, terms, lead, vec_dir, published=None):
+    v = np.zeros(16, np.float32)
+    v[vec_dir] = 1.0
+    return ArticleRep(aid, v, frozenset(), terms=terms, lead=lead, top=lead, published=published)
+
+
+def test_topic_view_discounts_what_the_whole_topic_shares():
+    from storylens.compare.grouping import STORY_FEATURES, RepIndex, TopicView
+
+    shared = {"crisis": 0.6, "capital": 0.6}
+    reps = [
+        _trep("a", {}, {**shared, "drone": 0.5}, 0),
+        _trep("b", {}, {**shared, "drone": 0.5}, 0),
+        _trep("c", {}, {**shared, "summit": 0.5}, 1),
+        _trep("d", {}, {**shared, "summit": 0.5}, 1),
+    ]
+    view = TopicView(RepIndex(reps), [0, 1, 2, 3])
+    f = view.features(np.arange(4), np.arange(4))
+    raw = f[..., STORY_FEATURES.index("tfidf_lead")]
+    rel = f[..., STORY_FEATURES.index("rel_tfidf_top")]
+    excess = f[..., STORY_FEATURES.index("excess_tfidf_top")]
+    # the raw lead similarity is high for every pair: the crisis's names are in all four leads
+    assert raw[0, 2] > 0.7 and raw[0, 1] > raw[0, 2]
+    # relative to the topic, the pair that shares only the crisis's names has little left in common
+    assert rel[0, 2] < 0.15 < 0.9 < rel[0, 1]
+    assert excess[0, 1] > 0 > excess[0, 2]
+
+
+def test_articles_published_far_apart_are_not_one_story():
+    from storylens.compare.grouping import RepIndex, TopicView, story_probabilities
+
+    class Always:
+        def predict_proba(self, x):
+            return np.tile([[0.0, 1.0]], (len(x), 1))
+
+    model = {"story": Always(), "t_story": 0.5, "t_topic": 0.5, "min_tfidf": -1.0}
+    reps = [_trep("a", {"x": 1.0}, {"x": 1.0}, 0, published=700_000),
+            _trep("b", {"x": 1.0}, {"x": 1.0}, 0, published=700_002),
+            _trep("c", {"x": 1.0}, {"x": 1.0}, 0, published=700_030),
+            _trep("d", {"x": 1.0}, {"x": 1.0}, 0)]
+    view = TopicView(RepIndex(reps), [0, 1, 2, 3])
+    p = story_probabilities(view, model=model, max_gap_days=7)
+    assert p[0, 1] == 1.0 and p[0, 2] == 0.0 and p[1, 2] == 0.0
+    assert p[0, 3] == 1.0, "an unknown date never separates"
+    assert story_probabilities(view, model=model, max_gap_days=None)[0, 2] == 1.0

@@ -36,6 +36,9 @@ class Config:
     max_file_bytes: int = 50 * 1024 * 1024
     # Near-duplicate threshold (estimated Jaccard on word shingles).
     near_duplicate_threshold: float = 0.8
+    # Two articles published more than this many days apart are never one story (the learned story
+    # model never saw publication dates: its training corpus has none); None or a large value turns it off.
+    story_max_gap_days: float | None = 7.0
     # Longer articles are parsed and annotated in pieces of at most this many characters (cut at
     # paragraph, line or sentence ends) and the results joined: spaCy's max_length never applies, and
     # time and memory grow linearly with length whatever each stage costs on one piece.

@@ -1,4 +1,4 @@
-"""What two articles share, as numbers a learned model turns into "same story" / "same topic".
+"""What two articles share, as numbers learned models turn into "same topic" / "same story".
 
 Each article becomes an :class:`ArticleRep`: a MiniLM vector of its title and lead, TF-IDF
 weights of its body and of its lead (IDF from a background news corpus shipped as data, so an
@@ -6,11 +6,17 @@ article's representation never changes when others arrive), the actors it names 
 (people and organisations, places), the event triggers, event types and dates the event coder
 found, the years and numbers it states, and its publication date.
 
-:func:`pair_features` compares every article of one list with every article of another, all
-vectorised (sparse incidence products), so that the cost of placing 50 new articles grows with
-the number of stored articles only linearly. The models (gradient-boosted trees, one for
-stories, one for topics) and their linkage thresholds are trained by ``scripts/train_stories.py``
-on ECB+ topics 1-35 with cross-validation by topic.
+Two questions, two models (trained by ``scripts/train_stories.py`` on ECB+ topics 1-35 with
+cross-validation by topic):
+
+- *Same topic?* :meth:`RepIndex.features` compares every article of one list with every article
+  of another, all vectorised (sparse incidence products), so placing 50 new articles costs time
+  linear in the number of stored ones; a logistic regression turns the features into P(same topic).
+- *Same story, given the topic?* :class:`TopicView` describes each pair of a topic's members
+  relative to that topic: similarities with the topic's own document frequencies discounting what
+  all its articles share (a crisis's names and vocabulary), and how far a pair stands above the
+  topic's usual similarity. Gradient-boosted trees learn P(same story) from pairs inside ECB+
+  topics, where each topic holds two different real-world events of one kind.
 """
 from __future__ import annotations
 
@@ -31,7 +37,8 @@ MODEL_PATH = DATA / "grouping.joblib"
 IDF_PATH = DATA / "idf.tsv.gz"
 
 LEAD_SENTENCES = 5       # title + this many substantial sentences make the embedded lead
-LEAD_TERMS = 3           # sentences whose terms make the lead TF-IDF vector
+LEAD_TERMS = 3           # sentences whose terms (with the title) make the lead TF-IDF vector
+TOP_TERMS = 6            # the same, for the top of the article the story model reads
 MAIN_ACTORS = 8
 DATE_SLACK = 3           # days: two event dates this close count as the same time
 PERSON_TYPES = {"PERSON", "ORG", "NORP"}
@@ -39,9 +46,29 @@ PLACE_TYPES = {"GPE", "LOC", "FAC"}
 
 FEATURES = [
     "tfidf_body", "tfidf_lead", "embed_lead", "actors_main", "actors_cos", "places", "triggers",
-    "event_types", "dates_both", "dates_near", "years", "numbers", "published_both", "published_gap",
-    "len_min", "len_max",
+    "event_types", "dates_both", "dates_near", "years", "numbers", "len_min", "len_max",
 ]
+# Features of a pair relative to the topic both articles are in: what every article of a running
+# crisis shares (its names, places, its vocabulary) says nothing about which event of the crisis an
+# article reports, so the story decision also sees the pair's similarity with the topic's own common
+# terms discounted, and how far the pair stands above the topic's usual similarity.
+TOPIC_FEATURES = [
+    "rel_tfidf_body", "rel_tfidf_top", "rel_actors", "rel_places", "rel_triggers", "rel_types",
+    "excess_tfidf_body", "excess_tfidf_top", "excess_embed", "excess_rel_body", "topic_size",
+]
+STORY_FEATURES = FEATURES + TOPIC_FEATURES
+# What the story model reads. Only features relative to the topic, and of those only what the articles
+# lead with (title and first sentences) and the event types and triggers: an article's story is the
+# event it leads with, while its body also recounts the crisis's earlier events, so body overlap
+# within one topic speaks of the crisis rather than of the event. Raw similarities are left out:
+# in the training corpus, articles of one topic that share many names are nearly always one story,
+# which is not true of a long crisis where every article names the same people and places.
+STORY_COLUMNS = [
+    "rel_tfidf_top", "rel_triggers", "rel_types", "excess_tfidf_top", "excess_embed",
+]
+# P(same story) may only grow with these (monotonic constraints of the trees), so that values
+# outside what the training topics showed (a topic of three short articles) are read sensibly.
+STORY_INCREASING = {"rel_tfidf_top", "rel_triggers", "rel_types", "excess_tfidf_top", "excess_embed", "rel_tfidf_body", "excess_tfidf_body"}
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\u2019-]*[a-z0-9]|[a-z0-9]")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -108,6 +135,7 @@ class ArticleRep:
     actors: frozenset                                   # main actors (most mentioned)
     terms: dict = field(default_factory=dict)           # body TF-IDF
     lead: dict = field(default_factory=dict)            # lead TF-IDF
+    top: dict = field(default_factory=dict)             # TF-IDF of the title and first TOP_TERMS sentences
     actor_counts: dict = field(default_factory=dict)    # actor id → mentions (people, organisations)
     places: frozenset = frozenset()
     triggers: frozenset = frozenset()
@@ -164,9 +192,11 @@ def describe(view, vec: np.ndarray, types: dict[str, str]) -> ArticleRep:
             days.add(d)
     title = (view.doc.article.title or "").strip()
     lead_text = " ".join([title] + [s.text for s in view.sentences[:LEAD_TERMS]])
+    top_text = " ".join([title] + [s.text for s in view.sentences[:TOP_TERMS]])
     text = view.text
     return ArticleRep(
         id=view.id, vec=vec, actors=main, terms=tfidf(title + "\n" + text), lead=tfidf(lead_text),
+        top=tfidf(top_text),
         actor_counts=people, places=frozenset(places), triggers=frozenset(triggers), types=frozenset(etypes),
         days=frozenset(days), years=frozenset(_YEAR.findall(text)),
         numbers=frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n)),
@@ -225,6 +255,7 @@ class RepIndex:
         self.cos = {
             "terms": _incidence([r.terms for r in self.reps]),
             "lead": _incidence([r.lead for r in self.reps]),
+            "top": _incidence([r.top for r in self.reps]),
             "actor_counts": _incidence([_unit(r.actor_counts) for r in self.reps]),
         }
         self.sets = {k: _incidence([{x: 1.0 for x in getattr(r, k)} for r in self.reps]) for k in self._SETS}
@@ -249,9 +280,6 @@ class RepIndex:
         if not n or not m:
             return np.zeros((n, m, len(FEATURES)), np.float32)
         both = self.has_days[ia][:, None] & self.has_days[ib][None, :]
-        pa, pb = self.pub[ia][:, None], self.pub[ib][None, :]
-        pub_both = (pa >= 0) & (pb >= 0)
-        gap = np.where(pub_both, np.log1p(np.abs(pa - pb)), 0.0)
         la, lb = self.loglen[ia][:, None], self.loglen[ib][None, :]
         feats = [
             self._dot(self.cos["terms"], ia, ib),
@@ -266,12 +294,130 @@ class RepIndex:
             self._dot(self.sets["near"], ia, ib) > 0,
             self._jac("years", ia, ib),
             self._jac("numbers", ia, ib),
-            pub_both,
-            gap,
             np.minimum(la, lb),
             np.maximum(la, lb),
         ]
         return np.stack([np.broadcast_to(np.asarray(f, np.float32), (n, m)) for f in feats], axis=-1)
+
+
+    def published_gap(self, ia, ib) -> np.ndarray:
+        """Days between publication dates of every (ia[i], ib[j]) pair; NaN where either date is unknown."""
+        pa, pb = self.pub[np.asarray(ia, int)][:, None], self.pub[np.asarray(ib, int)][None, :]
+        return np.where((pa >= 0) & (pb >= 0), np.abs(pa - pb), np.nan).astype(np.float32)
+
+
+def _discount(m: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
+    """Rows of ``m`` with each column weighted by how few of the ``n`` rows use it, re-normalised.
+
+    The weight is the topic's own IDF, log((n + 1) / df) / log(n + 1): 1 for a term only one
+    article has, near 0 for a term every article of the topic has."""
+    m = m.tocsr().astype(np.float32)
+    df = np.asarray((m > 0).sum(axis=0)).ravel().astype(np.float32)
+    w = np.log((n + 1) / np.maximum(df, 1.0)) / math.log(n + 1)
+    m = m @ sparse.diags(w.astype(np.float32))
+    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sparse.diags((1.0 / np.maximum(norm, 1e-9)).astype(np.float32)) @ m
+
+
+class TopicView:
+    """Pair features of the articles of one topic relative to that topic (:data:`TOPIC_FEATURES`).
+
+    Built from the topic's members (positions in ``index``); every quantity is linear in the topic
+    size (document frequencies, sums of vectors), so any block of pairs can be cut from it."""
+
+    def __init__(self, index: RepIndex, members: Sequence[int]):
+        self.index = index
+        self.members = np.asarray(members, int)
+        n = self.n = len(self.members)
+        sub = self.members
+        self.rel = {
+            "terms": _discount(index.cos["terms"][sub], n),
+            "lead": _discount(index.cos["top"][sub], n),
+            "actors": _discount(index.cos["actor_counts"][sub], n),
+            "places": _discount(index.sets["places"][sub], n),
+            "triggers": _discount(index.sets["triggers"][sub], n),
+            "types": _discount(index.sets["types"][sub], n),
+        }
+        self.base = {"terms": index.cos["terms"][sub], "lead": index.cos["top"][sub]}
+        self.emb = index.emb[sub]
+        # each member's mean similarity to the other members: sum of vectors, minus itself
+        self.mean = {
+            "terms": self._mean_sparse(self.base["terms"]),
+            "lead": self._mean_sparse(self.base["lead"]),
+            "rel_terms": self._mean_sparse(self.rel["terms"]),
+            "embed": self._mean_dense(self.emb),
+        }
+
+    def _mean_sparse(self, m: sparse.csr_matrix) -> np.ndarray:
+        if self.n < 2:
+            return np.zeros(self.n, np.float32)
+        total = np.asarray(m.sum(axis=0)).ravel()
+        selfsim = np.asarray(m.multiply(m).sum(axis=1)).ravel()
+        return ((m @ total - selfsim) / (self.n - 1)).astype(np.float32)
+
+    def _mean_dense(self, e: np.ndarray) -> np.ndarray:
+        if self.n < 2:
+            return np.zeros(self.n, np.float32)
+        total = e.sum(axis=0)
+        return ((e @ total - (e * e).sum(axis=1)) / (self.n - 1)).astype(np.float32)
+
+    @staticmethod
+    def _dot(m, ia, ib) -> np.ndarray:
+        return np.asarray((m[ia] @ m[ib].T).todense(), dtype=np.float32)
+
+    def features(self, ia, ib, names: Sequence[str] | None = None) -> np.ndarray:
+        """Features ``names`` (default :data:`STORY_FEATURES`) of every (ia[i], ib[j]) pair, shape
+        (len(ia), len(ib), len(names)); ``ia``, ``ib`` are positions among the members. Only the
+        features asked for are computed."""
+        names = list(STORY_FEATURES if names is None else names)
+        ia, ib = np.asarray(ia, int), np.asarray(ib, int)
+        n, m = len(ia), len(ib)
+        if not n or not m:
+            return np.zeros((n, m, len(names)), np.float32)
+        ga, gb = self.members[ia], self.members[ib]
+        cache: dict[str, np.ndarray] = {}
+
+        def excess(sim, key):
+            return sim - (self.mean[key][ia][:, None] + self.mean[key][ib][None, :]) / 2
+
+        def base_all():
+            if "_base" not in cache:
+                cache["_base"] = self.index.features(ga, gb)
+            return cache["_base"]
+
+        def rel_terms():
+            if "_rel_terms" not in cache:
+                cache["_rel_terms"] = self._dot(self.rel["terms"], ia, ib)
+            return cache["_rel_terms"]
+
+        def body():
+            return self.index._dot(self.index.cos["terms"], ga, gb)
+
+        def embed():
+            return self.index.emb[ga] @ self.index.emb[gb].T
+
+        make = {
+            "tfidf_body": body,
+            "embed_lead": embed,
+            "rel_tfidf_body": rel_terms,
+            "rel_tfidf_top": lambda: self._dot(self.rel["lead"], ia, ib),
+            "rel_actors": lambda: self._dot(self.rel["actors"], ia, ib),
+            "rel_places": lambda: self._dot(self.rel["places"], ia, ib),
+            "rel_triggers": lambda: self._dot(self.rel["triggers"], ia, ib),
+            "rel_types": lambda: self._dot(self.rel["types"], ia, ib),
+            "excess_tfidf_body": lambda: excess(body(), "terms"),
+            "excess_tfidf_top": lambda: excess(self._dot(self.base["lead"], ia, ib), "lead"),
+            "excess_embed": lambda: excess(embed(), "embed"),
+            "excess_rel_body": lambda: excess(rel_terms(), "rel_terms"),
+            "topic_size": lambda: np.full((n, m), math.log1p(self.n), np.float32),
+        }
+        cols = []
+        for name in names:
+            if name in make:
+                cols.append(make[name]())
+            else:
+                cols.append(base_all()[..., FEATURES.index(name)])
+        return np.stack([np.asarray(c, np.float32) for c in cols], axis=-1)
 
 
 def pair_features(a: Sequence[ArticleRep], b: Sequence[ArticleRep]) -> np.ndarray:
@@ -289,31 +435,62 @@ def load_model(path: str | None = None) -> dict:
     return joblib.load(path or MODEL_PATH)
 
 
-def pair_probabilities(index: RepIndex, ia, ib, model: dict | None = None,
-                       block: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """(P(same topic), P(same story)) for every (ia[i], ib[j]) pair of ``index``, shape (len(ia), len(ib)).
-
-    Pairs that share almost no weighted words and whose leads are far apart in embedding space
-    are not scored (probability 0): they are most pairs of a large corpus, and the models give
-    them ~0 anyway."""
-    model = model or load_model()
+def _blocks(feature_fn, ia, ib, clf, model: dict, block: int, first: int = 0) -> np.ndarray:
+    """Probabilities of ``clf`` block by block; the feature rows start with tfidf_body and embed_lead
+    (which pick the candidate pairs), the classifier reads the columns from ``first`` on."""
     ia, ib = np.asarray(ia, int), np.asarray(ib, int)
-    n, m = len(ia), len(ib)
-    pt = np.zeros((n, m), np.float32)
-    ps = np.zeros((n, m), np.float32)
-    for i in range(0, n, block):
-        f = index.features(ia[i:i + block], ib)
+    out = np.zeros((len(ia), len(ib)), np.float32)
+    for i in range(0, len(ia), block):
+        f = feature_fn(ia[i:i + block], ib)
         k = f.shape[0]
         flat = f.reshape(-1, f.shape[-1])
-        cand = candidates(flat, model)
+        cand = (flat[:, 0] >= model.get("min_tfidf", 0.02)) | (flat[:, 1 if first else 2] >= model.get("min_embed", 0.2))
         if cand.any():
-            t = np.zeros(len(flat), np.float32)
-            s = np.zeros(len(flat), np.float32)
-            t[cand] = model["topic"].predict_proba(flat[cand])[:, 1]
-            s[cand] = model["story"].predict_proba(flat[cand])[:, 1]
-            pt[i:i + k] = t.reshape(k, m)
-            ps[i:i + k] = s.reshape(k, m)
-    return pt, ps
+            p = np.zeros(len(flat), np.float32)
+            p[cand] = clf.predict_proba(flat[cand][:, first:])[:, 1]
+            out[i:i + k] = p.reshape(k, len(ib))
+    return out
+
+
+def topic_probabilities(index: RepIndex, ia, ib, model: dict | None = None, block: int = 256) -> np.ndarray:
+    """P(same topic) for every (ia[i], ib[j]) pair of ``index``, shape (len(ia), len(ib)).
+
+    Pairs that share almost no weighted words and whose leads are far apart in embedding space
+    are not scored (probability 0): they are most pairs of a large corpus, and the model gives
+    them ~0 anyway."""
+    model = model or load_model()
+    return _blocks(index.features, ia, ib, model["topic"], model, block)
+
+
+def story_probabilities(view: TopicView, ia=None, ib=None, model: dict | None = None,
+                        block: int = 256, max_gap_days: float | None = None) -> np.ndarray:
+    """P(same story) for pairs of members of one topic (positions among ``view.members``).
+
+    ``max_gap_days``: articles published further apart than this (when both dates are known) are
+    never the same story. ECB+ carries no publication dates, so the learned model cannot weigh
+    them; the gap is a stated rule instead, off when None."""
+    model = model or load_model()
+    ia = np.arange(view.n) if ia is None else np.asarray(ia, int)
+    ib = np.arange(view.n) if ib is None else np.asarray(ib, int)
+    names = ["tfidf_body", "embed_lead"] + list(model.get("story_features", STORY_COLUMNS))
+    p = _blocks(lambda a, b: view.features(a, b, names), ia, ib, model["story"], model, block, first=2)
+    if max_gap_days is not None and len(ia) and len(ib):
+        gap = view.index.published_gap(view.members[ia], view.members[ib])
+        p = np.where(np.nan_to_num(gap, nan=0.0) > max_gap_days, 0.0, p).astype(np.float32)
+    return p
+
+
+def pair_probabilities(index: RepIndex, ia, ib, model: dict | None = None,
+                       block: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """(P(same topic), P(same story)) for every (ia[i], ib[j]) pair, the story part taking all of
+    ``ia`` and ``ib`` as one topic."""
+    model = model or load_model()
+    ia, ib = np.asarray(ia, int), np.asarray(ib, int)
+    members = np.unique(np.concatenate([ia, ib]))
+    at = {int(m): k for k, m in enumerate(members)}
+    view = TopicView(index, members)
+    ps = story_probabilities(view, [at[int(x)] for x in ia], [at[int(x)] for x in ib], model, block)
+    return topic_probabilities(index, ia, ib, model, block), ps
 
 
 def candidates(flat: np.ndarray, model: dict) -> np.ndarray:

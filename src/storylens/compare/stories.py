@@ -3,16 +3,20 @@
 Two articles are in the same *story* when they report the same event or development (same
 actors, place, time, action) and in the same *topic* when they belong to the same broader
 running crisis. Both decisions come from models trained on ECB+ (see
-:mod:`storylens.compare.grouping`): each gives a probability for every pair of articles, and
-average linkage over those probabilities, with thresholds chosen by cross-validation by topic,
-forms topics first and then stories inside each topic, so a story never spans two topics.
+:mod:`storylens.compare.grouping`). Topics come first, by average linkage over P(same topic);
+then, inside each topic, stories by average linkage over P(same story), where the story model
+sees every pair relative to that topic (what all the topic's articles share counts little), so a
+story never spans two topics and a crisis whose every article names the same people still splits
+into its events. Two articles published more than ``Config.story_max_gap_days`` apart are never
+one story (the training corpus has no publication dates, so this is a stated rule, not learned).
 
 Grouping is incremental: stories and topics saved in ``state`` keep their ids and members. A new
 article joins the topic it is closest to on average (when that clears the topic threshold), then
-the story of that topic it is closest to (when that clears the story threshold); the articles
-left over are grouped among themselves into new stories (inside the topic they joined) or new
-topics. Ids are ``S<n>`` and ``T<n>`` and never reused. Articles arrive in batches of
-``BATCH`` so the first run over a large corpus never builds an all-pairs matrix.
+the story of that topic it is closest to (when that clears the story threshold, the topic seen
+with the newcomers in it); the articles left over are grouped among themselves into new stories
+(inside the topic they joined) or new topics. Ids are ``S<n>`` and ``T<n>`` and never reused.
+Articles arrive in batches of ``BATCH`` so the first run over a large corpus never builds an
+all-pairs matrix.
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ import numpy as np
 from ..model import Story, SummarySentence, Topic
 from .context import DocView, words
 from ..embeddings import embed
-from .grouping import ArticleRep, RepIndex, lead_units, load_model, pair_probabilities, represent  # noqa: F401
+from .grouping import (ArticleRep, RepIndex, TopicView, lead_units, load_model, pair_probabilities,  # noqa: F401
+                       represent, story_probabilities, topic_probabilities)
 
 BATCH = 1000
 
@@ -50,16 +55,10 @@ def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def nested_groups(pt: np.ndarray, ps: np.ndarray, t_topic: float, t_story: float) -> list[list[list[int]]]:
-    """Topics by average linkage over P(same topic), then stories inside each over P(same story)."""
-    out = []
-    for topic in agglomerate(pt, t_topic):
-        sub = ps[np.ix_(topic, topic)]
-        out.append([[topic[i] for i in g] for g in agglomerate(sub, t_story)])
-    return out
-
-
 ProbFn = Callable[[Sequence[int], Sequence[int]], tuple[np.ndarray, np.ndarray]]
+# P(same story) among the members of one topic (positions in the list of articles), optionally only
+# for some rows (positions among those members): shape (len(rows), len(members)).
+StoryProbFn = Callable[[Sequence[int], Sequence[int] | None], np.ndarray]
 
 
 def _next(state: dict, key: str, existing, prefix: str) -> int:
@@ -72,20 +71,30 @@ def _next(state: dict, key: str, existing, prefix: str) -> int:
 
 
 def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | None = None,
-           probs: ProbFn | None = None, batch: int = BATCH) -> tuple[dict[str, list[str]], dict[str, str], dict]:
+           probs: ProbFn | None = None, batch: int = BATCH, story_probs: StoryProbFn | None = None,
+           max_gap_days: float | None = None) -> tuple[dict[str, list[str]], dict[str, str], dict]:
     """Place articles into stories and topics, keeping saved ids.
 
     Returns ({story id: [article ids]}, {story id: topic id}, new state). ``probs(ia, ib)`` gives
-    (P(same topic), P(same story)) between positions of ``reps``; by default the trained models."""
+    (P(same topic), P(same story)) between positions of ``reps``; ``story_probs(members, rows)``
+    gives P(same story) inside one topic, where the story model sees the pair relative to the
+    topic (by default the trained models; a caller's ``probs`` alone serves both)."""
     state = dict(state or {})
     reps = list(reps)
     if probs is None or model is None:
         model = model or load_model()
+    index = RepIndex(reps) if probs is None else None
     if probs is None:
-        index = RepIndex(reps)
-
         def probs(ia, ib):
-            return pair_probabilities(index, ia, ib, model)
+            return topic_probabilities(index, ia, ib, model), None
+    if story_probs is None:
+        if index is None:
+            def story_probs(members, rows=None):
+                return probs([members[r] for r in rows] if rows is not None else members, members)[1]
+        else:
+            def story_probs(members, rows=None):
+                return story_probabilities(TopicView(index, members), rows, None, model,
+                                           max_gap_days=max_gap_days)
     t_topic, t_story = float(model["t_topic"]), float(model["t_story"])
     pos = {r.id: i for i, r in enumerate(reps)}
     stories: dict[str, list[str]] = {}
@@ -125,42 +134,53 @@ def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | 
             tids = sorted(set(topic_of[s] for s in sids))
             old = [a for s in sids for a in stories[s]]
             io = [pos[a] for a in old]
-            pt, ps = probs(ic, io)
+            pt, _ = probs(ic, io)
             col = 0
-            s_cols: dict[str, slice] = {}
+            t_cols: dict[str, list[int]] = {}
             for s in sids:
-                s_cols[s] = slice(col, col + len(stories[s]))
+                t_cols.setdefault(topic_of[s], []).extend(range(col, col + len(stories[s])))
                 col += len(stories[s])
-            s_mean = {s: ps[:, sl].mean(axis=1) for s, sl in s_cols.items()}
-            t_members = {t: np.concatenate([np.arange(s_cols[s].start, s_cols[s].stop) for s in sids if topic_of[s] == t])
-                         for t in tids}
-            t_mean = np.stack([pt[:, t_members[t]].mean(axis=1) for t in tids], axis=1)
-            for k, a in enumerate(chunk):
+            t_mean = np.stack([pt[:, t_cols[t]].mean(axis=1) for t in tids], axis=1)
+            for k in range(len(chunk)):
                 j = int(np.argmax(t_mean[k]))
                 if t_mean[k, j] < t_topic:
                     leftovers.append(k)
-                    continue
-                tid = tids[j]
-                cands = [s for s in sids if topic_of[s] == tid]
-                best = max(cands, key=lambda s: (float(s_mean[s][k]), s))
-                if float(s_mean[best][k]) >= t_story:
-                    stories[best].append(a)
                 else:
-                    joined.setdefault(tid, []).append(k)
+                    joined.setdefault(tids[j], []).append(k)
         else:
             leftovers = list(range(len(chunk)))
+        # Newcomers to a saved topic: the story model sees the topic with them in it, each newcomer
+        # joins the saved story it is closest to on average, the rest form new stories of the topic.
         for tid, ks in joined.items():
-            pt, ps = probs([ic[k] for k in ks], [ic[k] for k in ks])
-            for g in agglomerate(ps, t_story):
-                new_story([chunk[ks[i]] for i in g], tid)
+            cands = [s for s in stories if topic_of[s] == tid]
+            members = [pos[a] for s in cands for a in stories[s]]
+            n_old = len(members)
+            members += [ic[k] for k in ks]
+            ps = story_probs(members, list(range(n_old, len(members))))
+            col, s_cols = 0, {}
+            for s in cands:
+                s_cols[s] = slice(col, col + len(stories[s]))
+                col += len(stories[s])
+            rest = []
+            for r, k in enumerate(ks):
+                best = max(cands, key=lambda s: (float(ps[r, s_cols[s]].mean()), s))
+                if float(ps[r, s_cols[best]].mean()) >= t_story:
+                    stories[best].append(chunk[k])
+                else:
+                    rest.append(r)
+            if rest:
+                sub = ps[np.ix_(rest, [n_old + r for r in rest])]
+                for g in agglomerate((sub + sub.T) / 2, t_story):
+                    new_story([chunk[ks[rest[i]]] for i in g], tid)
         if leftovers:
             il = [ic[k] for k in leftovers]
-            pt, ps = probs(il, il)
-            for topic in nested_groups(pt, ps, t_topic, t_story):
+            pt, _ = probs(il, il)
+            for topic in agglomerate((pt + pt.T) / 2, t_topic):
                 tid = f"T{next_topic}"
                 next_topic += 1
-                for g in topic:
-                    new_story([chunk[leftovers[i]] for i in g], tid)
+                ps = story_probs([il[i] for i in topic], None)
+                for g in agglomerate((ps + ps.T) / 2, t_story):
+                    new_story([chunk[leftovers[topic[i]]] for i in g], tid)
         placed.update(chunk)
 
     topics: dict[str, list[str]] = {}
@@ -264,7 +284,8 @@ def build_stories(views: dict[str, DocView], state: dict, actor_names: dict[str,
     todo = [v for v in ordered if v.id not in reps]
     if todo:
         reps.update(represent(todo, types, config))
-    assignment, topic_of, new_state = assign([reps[v.id] for v in ordered], state)
+    gap = getattr(config, "story_max_gap_days", None) if config is not None else None
+    assignment, topic_of, new_state = assign([reps[v.id] for v in ordered], state, max_gap_days=gap)
     stories = []
     for sid, members in assignment.items():
         mviews = [views[a] for a in members]
