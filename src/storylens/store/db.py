@@ -172,7 +172,12 @@ class Store:
             have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
             for col, typ in cols.items():
                 if col not in have:
-                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
+                    try:
+                        self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
+                    except sqlite3.OperationalError as exc:
+                        # another process opening the same new file added it between our look and our change
+                        if "duplicate column" not in str(exc):
+                            raise
 
     def _stamp_version(self):
         from .. import __version__
