@@ -18,6 +18,8 @@ by the tasks of that process) and be started with WORKER_MALLOC_ENV below.
 """
 from __future__ import annotations
 
+import os
+
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,7 +54,12 @@ def make_client(scheduler: str | None = None, workers: int = 2, threads_per_work
 
     if scheduler:
         return Client(scheduler)
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_MALLOC_ENV.items()}):
+    env = dict(WORKER_MALLOC_ENV)
+    # the local workers share this machine's cores: each one's sentence encoder gets its share of them
+    # (two workers with two encoder threads each on two cores spend their time waiting on each other)
+    env["STORYLENS_EMBED_THREADS"] = os.environ.get("STORYLENS_EMBED_THREADS") or \
+        str(max(1, (os.cpu_count() or 1) // max(1, workers)))
+    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in env.items()}):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
                                dashboard_address=None)
     return Client(cluster)
