@@ -182,17 +182,17 @@ class Fitter:
 
     def use(self, features: str) -> None:
         self.features = features
-        self.X = self.X_both if features == "both" else self.emb
+        self.X = {"both": self.X_both, "tfidf": self.tf}.get(features, self.emb)
 
     @property
     def vocab(self) -> list[str]:
-        if self.features != "both":
+        if self.features == "emb":
             return []
         return sorted(self.vec.vocabulary_, key=self.vec.vocabulary_.get)
 
     @property
     def idf(self) -> np.ndarray:
-        return self.vec.idf_ if self.features == "both" else np.zeros(0)
+        return np.zeros(0) if self.features == "emb" else self.vec.idf_
 
     def fit(self, rows, y, C: float, weight=None):
         from sklearn.linear_model import LogisticRegression
@@ -208,8 +208,8 @@ def main(argv=None):
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, nargs="+", default=[0.5, 2.0, 8.0, 32.0],
                     help="regularisation values tried (inverse strength)")
-    ap.add_argument("--features", nargs="+", default=["both", "emb"], choices=["both", "emb"],
-                    help="feature sets tried: MiniLM embedding + TF-IDF, or the embedding alone")
+    ap.add_argument("--features", nargs="+", default=["both", "emb"], choices=["both", "emb", "tfidf"],
+                    help="feature sets tried: MiniLM embedding + TF-IDF, the embedding alone, or TF-IDF alone (no encoder at run time)")
     ap.add_argument("--dict-weight", type=float, default=0.0,
                     help="sample weight of the CAMEO dictionary phrases in the type head (0: not used)")
     ap.add_argument("--without-plover", action="store_true",
@@ -403,18 +403,19 @@ def main(argv=None):
     tclf = F.fit(ty_idx, ty_lab, best_C, ty_w)
     vocab = F.vocab
     V = len(vocab)
-    cls_coef = np.zeros((5, emb.shape[1] + V))
+    E = 0 if F.features == "tfidf" else emb.shape[1]
+    cls_coef = np.zeros((5, E + V))
     cls_int = np.full(5, -30.0)
     cls_coef[clf.classes_] = clf.coef_
     cls_int[clf.classes_] = clf.intercept_
-    ty_coef = np.zeros((len(TYPES), emb.shape[1] + V))
+    ty_coef = np.zeros((len(TYPES), E + V))
     ty_int = np.full(len(TYPES), -30.0)
     cols = [TYPES.index(t) for t in tclf.classes_]
     ty_coef[cols] = tclf.coef_
     ty_int[cols] = tclf.intercept_
-    final = EventModel(vocab, F.idf, cls_coef, cls_int, ty_coef, ty_int, TYPES, cur, emb.shape[1])
+    final = EventModel(vocab, F.idf, cls_coef, cls_int, ty_coef, ty_int, TYPES, cur, E)
     # the numpy re-implementation agrees with scikit-learn
-    p_np, _ = final.proba(texts[:50], emb[:50])
+    p_np, _ = final.proba(texts[:50], emb[:50] if E else None)
     assert np.allclose(p_np[:, clf.classes_], clf.predict_proba(F.X[:50]), atol=1e-4)
     note = (f"trained {time.strftime('%Y-%m-%d')} on {n_sent} sentences (ConfliBERT tune {len(conf)}, PLOVER tune "
             f"{len(plov)}, PETRARCH2 unit tests {len(petr)}) + {len(phr)} CAMEO dictionary phrases for the type head (weight {args.dict_weight}); features={best_feat}, C={best_C}; grouped out-of-fold tune figures {best[2]}")

@@ -57,6 +57,31 @@ def test_model_round_trip(tmp_path):
     assert m2.params.none_at == 0.42 and m2.types == types
 
 
+def test_a_tfidf_only_model_runs_no_sentence_encoder(tmp_path, monkeypatch):
+    from storylens import embeddings
+
+    types = sorted(event_model.TYPE_CLASS)
+    rng = np.random.default_rng(1)
+    m = event_model.EventModel(["aa", "bb"], np.ones(2), rng.normal(size=(5, 2)), np.zeros(5),
+                               rng.normal(size=(len(types), 2)), np.zeros(len(types)), types,
+                               event_model.Params(), emb_dim=0)
+    m.save(tmp_path / "t.npz", "test")
+
+    def no_encoder(*a, **k):
+        raise AssertionError("the encoder must not run")
+
+    monkeypatch.setattr(embeddings, "embed", no_encoder)
+    monkeypatch.setenv("STORYLENS_EVENT_MODEL", str(tmp_path / "t.npz"))
+    event_model.model.cache_clear()
+    try:
+        loaded = event_model.model()
+        p, q = loaded.proba(["aa bb", "cc"])
+    finally:
+        event_model.model.cache_clear()
+    assert loaded.emb_dim == 0 and p.shape == (2, 5) and q.shape == (2, len(types))
+    assert np.allclose(p.sum(axis=1), 1.0)
+
+
 class _Fixed:
     """A stand-in model that puts all its class mass on one class and its type mass on one type."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -104,6 +105,8 @@ class EventModel:
         return x
 
     def features(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        if self.emb_dim == 0:
+            return self.tfidf(texts)    # a TF-IDF-only model: no sentence encoder runs at all
         if vectors is None:
             from ..embeddings import embed
 
@@ -146,5 +149,8 @@ def load(path: Path = MODEL) -> EventModel | None:
 
 @lru_cache(maxsize=1)
 def model() -> EventModel | None:
-    """The shipped model, or None when the data file is absent (the coder then runs dictionary-only)."""
-    return load()
+    """The shipped model (or the file STORYLENS_EVENT_MODEL names, e.g. the TF-IDF-only
+    event_model_tfidf.npz, which runs no sentence encoder), or None when the file is absent (the coder
+    then runs dictionary-only)."""
+    env = os.environ.get("STORYLENS_EVENT_MODEL")
+    return load(Path(env)) if env else load()
