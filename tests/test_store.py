@@ -100,3 +100,17 @@ def test_sentence_parses_are_kept_in_the_store_and_read_back_without_the_model(t
     # another model's parses are not taken for this one's
     other = Parser(None, store.parse_cache(Config(spacy_model="another_model")))
     assert other.cache.get_many(texts) == {}
+
+
+def test_a_parse_cut_from_the_middle_of_a_sentence_and_a_name_is_packed_as_a_valid_doc():
+    from storylens.annotate.nlp import load_nlp
+    from storylens.text.parses import pack_doc, unpack_doc
+
+    doc = load_nlp()("Officials said that Vladimir Putin met Xi Jinping in Beijing on Monday.")
+    cut = doc[4:]     # starts inside the name "Vladimir Putin", its head is outside the cut
+    back = unpack_doc(pack_doc(cut))
+    assert back.text == cut.text
+    assert [t.text for t in back] == [t.text for t in cut]
+    assert all(t.head.i < len(back) for t in back)
+    assert [t for t in back if t.head.i == t.i]           # at least one root
+    assert back[0].ent_iob_ in ("B", "O")

@@ -22,12 +22,14 @@ def pack_doc(doc) -> bytes:
             [t.pos_ for t in toks],
             [str(t.morph) for t in toks],
             [t.lemma_ for t in toks],
-            # heads outside a span (a sentence cut from its article) make the token its own head
+            # a head outside a span (a sentence cut from its article) makes the token a root of the span
             [(t.head.i - first) if first <= t.head.i < first + len(toks) else (t.i - first) for t in toks],
-            [t.dep_ for t in toks],
+            [t.dep_ if first <= t.head.i < first + len(toks) else "ROOT" for t in toks],
             [(t.ent_iob_ + "-" + t.ent_type_) if t.ent_iob_ in ("B", "I") else "O" for t in toks]]
     if toks and hasattr(doc, "doc"):
         rows[1][-1] = False     # a span's last token: its trailing space belongs to the article, not the sentence
+        if rows[8][0].startswith("I-"):
+            rows[8][0] = "B-" + rows[8][0][2:]   # a name that began before the span begins with it
     return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
 
 
