@@ -2,6 +2,8 @@
 says what each one needs and gives."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..registry import CorpusContext, stage
 
 
@@ -44,19 +46,15 @@ def parses(doc) -> None:
             doc._parses[s.text] = pack_doc(span)
 
 
+@lru_cache(maxsize=1)
 def _parse_cues():
-    global _CUES
-    if _CUES is None:
-        from ..compare.claims import _cue_prefixes, claims_file
-        from ..compare.framing import _cue_pattern
-        from ..positions.extract import _prefilter
+    """The cue patterns of the claim, framing and position stages, looked for before keeping a parse."""
+    from ..compare.claims import _cue_prefixes, claims_file
+    from ..compare.framing import _cue_pattern
+    from ..positions.extract import _prefilter
 
-        pats = (_cue_prefixes(claims_file("predicates.tsv")), _cue_pattern(), _prefilter())
-        _CUES = lambda t: any(p.search(t) for p in pats)  # noqa: E731
-    return _CUES
-
-
-_CUES = None
+    pats = (_cue_prefixes(claims_file("predicates.tsv")), _cue_pattern(), _prefilter())
+    return lambda t: any(p.search(t) for p in pats)
 
 
 @stage("link", scope="corpus", requires=("entities",), provides=("actors",))

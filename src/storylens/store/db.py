@@ -436,7 +436,7 @@ class _TextCache:
     def _key(self, text: str) -> bytes:
         return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
-    def get_raw(self, texts: Sequence[str]) -> dict[str, bytes]:
+    def get_many(self, texts: Sequence[str]) -> dict[str, bytes]:
         keys = {self._key(t): t for t in set(texts)}
         out: dict[str, bytes] = {}
         items = list(keys)
@@ -447,7 +447,7 @@ class _TextCache:
                 out[keys[bytes(r["key"])]] = bytes(r[self.column])
         return out
 
-    def put_raw(self, values: dict[str, bytes]) -> None:
+    def put_many(self, values: dict[str, bytes]) -> None:
         if not values:
             return
         with self.store.transaction() as c:
@@ -461,21 +461,15 @@ class EmbeddingCache(_TextCache):
     table, column = "embeddings", "vec"
 
     def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        return {t: np.frombuffer(v, dtype="<f4").astype(np.float32) for t, v in self.get_raw(texts).items()}
+        return {t: np.frombuffer(v, dtype="<f4").astype(np.float32) for t, v in super().get_many(texts).items()}
 
     def put_many(self, vectors: dict[str, np.ndarray]) -> None:
-        self.put_raw({t: np.asarray(v, dtype="<f4").tobytes() for t, v in vectors.items()})
+        super().put_many({t: np.asarray(v, dtype="<f4").tobytes() for t, v in vectors.items()})
 
 
 class ParseCache(_TextCache):
     """Packed sentence parses (storylens.text.parses), keyed by (spaCy model, text)."""
     table, column = "parses", "data"
-
-    def get_many(self, texts: Sequence[str]) -> dict[str, bytes]:
-        return self.get_raw(texts)
-
-    def put_many(self, packed: dict[str, bytes]) -> None:
-        self.put_raw(packed)
 
 
 def _insert_all(c, table: str, cls, items) -> None:
