@@ -14,7 +14,8 @@ or to OUT (only to the storylens package and its models), so a remote cluster wo
 At most ``window`` shards are in flight, so memory on the client stays bounded.
 
 Workers of an existing cluster should run one thread each (one spaCy pipeline per process is shared
-by the tasks of that process) and be started with WORKER_MALLOC_ENV below.
+by the tasks of that process), be started with WORKER_MALLOC_ENV below and with WORKER_CONFIG
+(Dask's own profiler off).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from ..config import Config
 from ..model import Article, Document
 from .parquet import ParquetTee, ParquetWriter
 from .shards import failed_documents, ordered_shards
-from .worker import annotate_shard, warm_up
+from .worker import annotate_shard, thread_env, warm_up
 
 DEFAULT_SHARD_SIZE = 64
 
@@ -38,6 +39,10 @@ DEFAULT_SHARD_SIZE = 64
 # about 25% more CPU per article than in a plain process. Fixed thresholds restore plain-process
 # behaviour. Workers of an existing cluster should be started with the same variables.
 WORKER_MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(64 * 2**20), "MALLOC_TOP_PAD_": str(64 * 2**20)}
+
+# Dask's statistical profiler walks the stack of every task thread every 10 ms while holding the GIL;
+# the stages' stacks are deep (spaCy, the stages, numpy), so it is work taken from the task itself.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 @dataclass
@@ -55,11 +60,11 @@ def make_client(scheduler: str | None = None, workers: int = 2, threads_per_work
     if scheduler:
         return Client(scheduler)
     env = dict(WORKER_MALLOC_ENV)
-    # the local workers share this machine's cores: each one's sentence encoder gets its share of them
-    # (two workers with two encoder threads each on two cores spend their time waiting on each other)
-    env["STORYLENS_EMBED_THREADS"] = os.environ.get("STORYLENS_EMBED_THREADS") or \
-        str(max(1, (os.cpu_count() or 1) // max(1, workers)))
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in env.items()}):
+    # a worker's task thread is one core's worth of work: its native thread pools (BLAS, OpenMP, tokenizer,
+    # sentence encoder) get one thread each, unless the user sized them, and more cores mean more workers
+    env.update({k: os.environ.get(k) or v for k, v in thread_env(threads_per_worker).items()})
+    settings = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in env.items()}
+    with dask.config.set({**settings, **WORKER_CONFIG}):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
                                dashboard_address=None)
     return Client(cluster)
@@ -118,5 +123,6 @@ def dask_session(config: Config, scheduler: str | None = None, workers: int = 2,
     own = client is None
     if own:
         client = make_client(scheduler, workers)
-    client.run(warm_up, config)
+    # one thread per pool on remote workers too (started with one task thread each, as above)
+    client.run(warm_up, config, 1)
     return client, own

@@ -8,16 +8,48 @@ from typing import Sequence
 from ..config import Config
 from ..model import Article, Document
 
+# Native thread pools a worker process would otherwise start, each sized to the whole machine:
+# BLAS (numpy, scipy), OpenMP (scikit-learn), the HuggingFace tokenizer (rayon) and onnxruntime.
+# Their idle threads spin-wait, so with two workers on two cores they burn the cores the parses need
+# (measured: 330 of 853 CPU-ms per article went to such threads in one worker).
+ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                  "TOKENIZERS_PARALLELISM": "false", "STORYLENS_EMBED_THREADS": "1"}
 
-def warm_up(model: str | Config) -> None:
-    """Load the spaCy pipeline (and the plugins) when a worker process starts, not inside the first shard."""
+
+def cores_per_worker(workers: int) -> int:
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def thread_env(threads: int) -> dict[str, str]:
+    """The environment that sizes a worker process's native thread pools to `threads`."""
+    env = {k: ("false" if v == "false" else str(threads)) for k, v in ONE_THREAD_ENV.items()}
+    if threads > 1:
+        env.pop("TOKENIZERS_PARALLELISM")
+    return env
+
+
+def limit_threads(threads: int) -> None:
+    """Size every native thread pool of this process to `threads` (a setting the user made stays)."""
+    for k, v in thread_env(threads).items():
+        os.environ.setdefault(k, v)   # libraries loaded from now on
+    try:                              # and those already loaded
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(int(os.environ.get("OPENBLAS_NUM_THREADS", threads) or threads))
+    except ImportError:
+        pass
+
+
+def warm_up(model: str | Config, threads: int | None = None) -> None:
+    """Load the spaCy pipeline (and the plugins) when a worker process starts, not inside the first shard.
+
+    ``threads``: the size of the process's native thread pools; by default its share of the machine's
+    cores among ``n_process`` pool processes.
+    """
     from ..stages.engine import article_stages, nlp_for
 
     config = model if isinstance(model, Config) else Config(spacy_model=model)
-    # the workers share the machine's cores: each one's sentence encoder gets its share of them,
-    # not two threads apiece (two workers x two threads on two cores wait on each other)
-    share = max(1, (os.cpu_count() or 1) // max(1, config.n_process))
-    os.environ.setdefault("STORYLENS_EMBED_THREADS", str(share))
+    limit_threads(threads or cores_per_worker(config.n_process))
     nlp_for(config, article_stages(config))
 
 
