@@ -57,3 +57,27 @@ def test_vectors_made_in_a_worker_are_used_and_stored_by_the_main_process(tmp_pa
     # vectors of another model are never taken for the packaged one's
     embeddings.hand_over({"x y z": made[texts[0]]}, Config(embed_model="/elsewhere/model.onnx"))
     assert "x y z" not in embeddings._pending
+
+
+def test_length_batches_bound_padding_and_size():
+    from storylens.embeddings import _length_batches
+
+    lengths = [5, 120, 7, 6, 118, 30, 5, 31, 250, 8]
+    batches = _length_batches(lengths, batch_size=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) <= 3
+        ls = [lengths[i] for i in b]
+        assert len(ls) * max(ls) <= 1.15 * sum(ls) or len(b) == 1
+    assert _length_batches([], 64) == []
+
+
+def test_a_vector_does_not_depend_on_the_texts_encoded_with_it():
+    texts = ["Talks resumed.", "The minister of foreign affairs said on Tuesday that the talks in Geneva "
+             "would resume next week after a pause of several months, officials confirmed.", "Troops withdrew."]
+    enc = get_encoder()
+    together = enc._encode_batch(texts)
+    alone = np.vstack([enc._run(enc.tokenizer.encode_batch([t])) for t in texts])
+    padded = enc._run(enc.tokenizer.encode_batch(texts))      # one batch padded to the longest
+    assert together.shape == padded.shape == (3, alone.shape[1])
+    assert np.allclose(together, alone, atol=1e-5) and np.allclose(padded, alone, atol=1e-5)
