@@ -110,7 +110,7 @@ def fast_attribute_ruler(ruler) -> bool:
     def first_hits(v: tuple) -> list:
         got = hits.get(v)
         if got is None:
-            if len(hits) > 200_000:
+            if len(hits) > 50_000:   # a few MB; the common forms come back at once
                 hits.clear()
             got = hits[v] = [spec for group in (by_both.get(v[:2], ()), by_tag.get(v[0], ()),
                                                 by_lower.get(v[1], ()), rest)
