@@ -35,7 +35,8 @@ def limit_threads(threads: int) -> None:
     try:                              # and those already loaded
         from threadpoolctl import threadpool_limits
 
-        threadpool_limits(int(os.environ.get("OPENBLAS_NUM_THREADS", threads) or threads))
+        user = os.environ.get("OPENBLAS_NUM_THREADS", "")
+        threadpool_limits(int(user) if user.isdigit() and int(user) > 0 else threads)
     except ImportError:
         pass
 
