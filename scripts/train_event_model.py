@@ -54,6 +54,11 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())[:60]
 
 
+def plover_fold(text: str, n: int) -> int:
+    """Cross-validation fold of a PLOVER sentence (a fixed sha1, independent of the tune/score split)."""
+    return int(hashlib.sha1(("cv:" + text.strip()).encode("utf-8")).hexdigest()[:8], 16) % n
+
+
 def conflibert_rows() -> list[tuple[str, int]]:
     rows = []
     for line in (SHARED / "conflibert-cameo" / "cameo_class" / "train.tsv").read_text(encoding="utf-8").splitlines():
@@ -219,6 +224,9 @@ def main(argv=None):
     ap.add_argument("--plover-held-out", type=int, default=1,
                     help="1: score the PLOVER records with heads trained without any of them (an unseen "
                          "collection) when choosing C and the thresholds; 0: ordinary folds")
+    ap.add_argument("--exclude-plover-fold", type=int, nargs=2, metavar=("K", "N"), default=None,
+                    help="cross-validation: leave out the PLOVER tune sentences of fold K of N (plover_fold) from "
+                         "training and tuning, so that benchmarks/events_plover_cv.py can read them as unseen")
     ap.add_argument("--dup-at", type=float, default=0.6,
                     help="TF-IDF cosine at which two sentences are near-duplicates (kept in one fold)")
     args = ap.parse_args(argv)
@@ -230,7 +238,8 @@ def main(argv=None):
     groups = plover_groups()
     plover_keys = {_key(t) for t in groups}
     conf = [(t, y) for t, y in conflibert_rows() if part(t) == "tune" and _key(t) not in plover_keys]
-    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune" and not args.without_plover]
+    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune" and not args.without_plover
+            and (args.exclude_plover_fold is None or plover_fold(t, args.exclude_plover_fold[1]) != args.exclude_plover_fold[0])]
     petr = petrarch_items(lex)
     print(f"training items: conflibert {len(conf)}, plover {len(plov)}, petrarch {len(petr)}", flush=True)
 
