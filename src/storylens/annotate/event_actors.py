@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from .event_lexicon import lexicon
 from ..countries import iso_of, iso_of_code
-
 from ..link.inferred import is_placeholder
 from ..link.kb import lookup as _kb_lookup
 
