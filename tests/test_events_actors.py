@@ -89,3 +89,13 @@ def test_a_pair_of_parties_gives_the_one_that_is_not_the_source(nlp):
     e, src, tgt = coded[0]
     assert src is not None and src.country == "RUS"
     assert tgt is not None and tgt.country == "GEO"
+
+
+def test_demonyms_and_names_the_shared_table_lacks_come_from_the_country_aliases(nlp):
+    # country_aliases.tsv: built from a general country list, not from these sentences
+    e, src, tgt = _one(_coded(nlp, "Swedish officials condemned the attack on the embassy in Kabul."), "DISAPPROVE")
+    assert src is not None and src.code == "SWEGOV"
+    e, src, tgt = _one(_coded(nlp, "Nepali police arrested three Indian smugglers."), "COERCE")
+    assert src is not None and src.country == "NPL" and tgt.country == "IND"
+    assert code_from_words(["Kazakh", "government"]) == "KAZ"
+    assert code_from_words(["the", "island"]) is None

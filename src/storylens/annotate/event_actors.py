@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .event_lexicon import lexicon
 from ..countries import iso_of, iso_of_code
-
+from ..link.inferred import is_placeholder
 from ..link.kb import lookup as _kb_lookup
 
 _log = logging.getLogger(__name__)
@@ -141,6 +141,10 @@ def code_from_words(words: list[str]) -> str | None:
             iso = iso_of(key) if key.strip(".,;:'\"()") else None
             if iso:
                 return iso
+            # names and demonyms the shared table lacks ("Swedish", "People's Republic of China")
+            iso = lex.country_alias.get(key.replace(" 's ", "'s "))
+            if iso:
+                return iso
     return None
 
 
@@ -235,6 +239,12 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
             whole = _kb(kb_text, date)
             if whole and len(whole) > 3 and whole[:3].isalpha():
                 code = code + whole[3:]
+    if code and is_placeholder(code):
+        # the entities stage invents a placeholder state for a demonym it cannot place ("Swedish
+        # officials" -> XSWGOV); a country the event data knows by that name comes first
+        real = code_from_words([t.text for t in span])
+        if real and len(real) == 3 and not is_placeholder(real):
+            code = real + code[3:]
     if not code:
         code = _kb(kb_text, date)
     if not code:

@@ -33,6 +33,8 @@ class Lexicon:
     cues: dict[str, set[str]] = field(default_factory=dict)
     multiword: dict[str, set[str]] = field(default_factory=dict)  # first word -> second words
     intent: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (type, mode) -> (type, CAMEO)
+    # country names and demonyms the shared country table lacks (country_aliases.tsv) -> ISO3
+    country_alias: dict[str, str] = field(default_factory=dict)
 
     def plover_of(self, code: str | None) -> tuple[str, str, str] | None:
         """PLOVER entry for a CAMEO code, falling back to its parent codes (0311 -> 031 -> 03)."""
@@ -95,4 +97,5 @@ def lexicon() -> Lexicon:
     igo.update((r[0], r[1]) for r in _rows("actors_extra.tsv"))
     cues = {r[0]: {w.strip() for w in r[1].split(",")} for r in _rows("cues.tsv")}
     intent = {(r[0], r[1]): (r[2], r[3]) for r in _rows("intent_types.tsv")}
-    return Lexicon(plover, synsets, verbs, nouns, igo, cues, multiword, intent)
+    aliases = {r[0]: r[1] for r in _rows("country_aliases.tsv")} if (DATA / "country_aliases.tsv").exists() else {}
+    return Lexicon(plover, synsets, verbs, nouns, igo, cues, multiword, intent, aliases)
