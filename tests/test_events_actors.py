@@ -99,3 +99,15 @@ def test_demonyms_and_names_the_shared_table_lacks_come_from_the_country_aliases
     assert src is not None and src.country == "NPL" and tgt.country == "IND"
     assert code_from_words(["Kazakh", "government"]) == "KAZ"
     assert code_from_words(["the", "island"]) is None
+
+
+def test_a_titled_actor_takes_no_country_from_the_other_party(nlp):
+    # an unplaceable nationality is no reason to borrow the target's country
+    e, src, tgt = _one(_coded(nlp, "The Dravonian Foreign Minister criticised Russia."), "DISAPPROVE")
+    assert tgt is not None and tgt.country == "RUS"
+    assert src is None or src.code is None or not src.code.startswith("RUS")
+
+
+def test_a_demonym_the_knowledge_base_lacks_still_gets_its_sector(nlp):
+    e, src, tgt = _one(_coded(nlp, "The Swedish Foreign Minister criticised Russia."), "DISAPPROVE")
+    assert src is not None and src.code == "SWEGOV"

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from .event_lexicon import lexicon
-from ..countries import iso_of, iso_of_code
+from ..countries import country_name, iso_of, iso_of_code
 from ..link.inferred import is_placeholder
 from ..link.kb import lookup as _kb_lookup
 
@@ -148,6 +148,24 @@ def code_from_words(words: list[str]) -> str | None:
     return None
 
 
+def _country_named(span, code: str) -> str | None:
+    """The phrase with its nationality words replaced by the country's name, for the knowledge base's
+    sector reading of a demonym it does not know ("Swedish Foreign Minister" -> "Sweden Foreign
+    Minister" -> SWEGOV)."""
+    name = country_name(iso_of_code(code) or code)
+    if not name:
+        return None
+    words, done = [], False
+    for t in span:
+        if t.ent_type_ in ("NORP", "GPE"):
+            if not done:
+                words.append(name)
+                done = True
+        else:
+            words.append(t.text)
+    return " ".join(words) if done else None
+
+
 def phrase_tokens(tok):
     """The head noun with its left modifiers (compounds, adjectives, possessors), and its named-entity span."""
     left = tok
@@ -249,6 +267,10 @@ def resolve_actor(tok, index: ActorIndex, date: str | None = None, speaker: "Act
         code = _kb(kb_text, date)
     if not code:
         code = code_from_words([t.text for t in span])
+    if code and len(code) == 3 and code.isalpha() and tok.ent_type_ not in ("NORP", "GPE"):
+        whole = _kb(_country_named(span, code), date)
+        if whole and len(whole) > 3 and whole[:3] == code:
+            code = whole
     if not code:
         # "the president of Armenia", "refugees in Liberia": the place names the actor's country
         for c in tok.children:

@@ -587,10 +587,14 @@ def _date(tok, ents, published: str | None) -> tuple[str | None, str | None]:
 
 def _titled_country(ref: ActorRef | None, sent, ents, lex: Lexicon) -> None:
     """A titled person the actor tables do not know gets the government code of the one country the
-    sentence names ("President Abdelaziz Bouteflika ... curfew in Algiers" -> DZAGOV)."""
+    sentence names ("President Abdelaziz Bouteflika ... curfew in Algiers" -> DZAGOV), unless the
+    phrase names a nationality of its own that no table places ("The Dravonian Foreign Minister
+    criticised Russia" is no Russian minister)."""
     if ref is None or ref.code or not ref.text:
         return
     if lex.cues["title"].isdisjoint(w.strip(",.").lower() for w in ref.text.replace("-", " - ").split()):
+        return
+    if any(e.label_ in ("GPE", "NORP") and e.start_char < ref.end and ref.start < e.end_char for e in ents):
         return
     codes = set()
     for e in ents:
