@@ -183,7 +183,7 @@ def select_stage2(rows, scal, hv, tv, stats) -> tuple[float, float, list]:
     labels = [r[3] for r in rows]
     gold = [labels[i] for i in va]
     m = stance.fit_from_features([pairs[i] for i in tr], scal[tr], hv[tr], tv[tr], [labels[i] for i in tr],
-                                 *stats, groups=[comp[i] for i in tr])
+                                 *stats, stage2=stance.GeneralStage2(), groups=[comp[i] for i in tr])
     vp = [pairs[i] for i in va]
     width = m.stage1.n_features_in_
     p_rel = m.stage1.predict_proba(scal[va][:, :width])[:, 1]
@@ -216,7 +216,7 @@ def cv_parts(rows, scal, hv, tv, stats, folds: int = 5) -> tuple[np.ndarray, np.
         t = time.time()
         tr, va = np.where(fold != k)[0], np.where(fold == k)[0]
         m = stance.fit_from_features([pairs[i] for i in tr], scal[tr], hv[tr], tv[tr], [labels[i] for i in tr],
-                                     *stats, groups=[comp[i] for i in tr])
+                                     *stats, stage2=stance.GeneralStage2(), groups=[comp[i] for i in tr])
         vp = [pairs[i] for i in va]
         p_rel[va] = m.stage1.predict_proba(scal[va])[:, 1]
         pt[va], pr[va] = m.stage2.parts([h for h, _ in vp], [b for _, b in vp], scal[va], hv[va], tv[va])

@@ -4,16 +4,14 @@ Two stages over features computed here:
 
 1. related vs unrelated (gradient-boosted trees), from lexical overlap (TF-IDF cosine, BM25, n-gram hits)
    and MiniLM sentence similarity between the claim and the body's sentences;
-2. agree / disagree / discuss for related pairs (:class:`GeneralStage2`): a weighted average of a
-   class-balanced logistic regression over the body's and the claim's *claim-general* words (words seen with
-   many different training claims; topic words that only identify a claim are left out) plus the pair
-   scalars, and class-balanced trees over the pair scalars and a low-rank projection of the MiniLM
-   claim/closest-sentences interactions. The pair scalars are cues in the body sentences closest to the claim
-   (refuting, hedging, negation and affirming lexicons in ``data/stance/*.txt``, contradiction cues),
-   similarities, questions and quotes.
-
-The blend weight and a decision weight on `disagree` (used for labels only; probabilities stay as fitted)
-are chosen on claim-disjoint validation inside the training claims.
+2. agree / disagree / discuss for related pairs. The shipped artefact uses :class:`BlendStage2`: the average
+   of a class-balanced logistic regression over the body's word/bigram TF-IDF, the claim's words and the pair
+   scalars, and class-balanced trees over the pair scalars alone. The pair scalars are cues in the body
+   sentences closest to the claim (refuting, hedging, negation and affirming lexicons in
+   ``data/stance/*.txt``, contradiction cues), similarities, questions and quotes.
+   :class:`GeneralStage2` is the alternative built for new claims (only words seen with many training
+   claims, trees over the scalars and projected MiniLM interactions, a `disagree` decision weight); it did
+   better inside the training claims but not on the benchmark's held-out claims, so it is not shipped.
 
 The trained artefact (``data/stance/model.joblib``) is rebuilt by ``scripts/train_stance.py``; the same
 feature code runs at training and at prediction time so the two cannot drift apart.
@@ -620,7 +618,7 @@ def fit_from_features(pairs: Sequence[tuple[str, str]], scal: np.ndarray, hv: np
     rel = y != "unrelated"
     s1 = stage1 if stage1 is not None else default_stage1()
     s1.fit(scal, rel.astype(int))
-    s2 = stage2 if stage2 is not None else GeneralStage2()
+    s2 = stage2 if stage2 is not None else BlendStage2()
     rp = [p for p, r in zip(pairs, rel) if r]
     args = ([h for h, _ in rp], [b for _, b in rp], scal[rel], hv[rel], tv[rel], y[rel])
     if isinstance(s2, GeneralStage2):
