@@ -117,12 +117,16 @@ def run_baseline(train_rows, test_rows) -> list[str]:
 # ---------------------------------------------------------------- report
 
 def table(results: dict[str, list[str]], gold: list[str]) -> str:
-    lines = ["| system | FNC score (rel.) | macro-F1 | F1 agree | F1 disagree | F1 discuss | F1 unrelated |",
-             "|---|---|---|---|---|---|---|"]
+    """Per system: the raw figures, then FNC score / macro-F1 / disagree F1 re-weighted to the FNC-1 test
+    set's class mix (each gold class's row of the confusion matrix scaled to its count in the test set)."""
+    lines = ["| system | FNC score (rel.) | macro-F1 | F1 agree | F1 disagree | F1 discuss | F1 unrelated "
+             "| FNC / macro-F1 / F1 disagree at the test mix |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, pred in results.items():
         f1 = per_class_f1(gold, pred)
+        rw = T.scores_from_confusion(T.reweight(T.confusion(gold, pred)))
         lines.append(f"| {name} | {fnc_score(gold, pred):.4f} | {np.mean(list(f1.values())):.4f} | "
-                     + " | ".join(f"{f1[c]:.4f}" for c in LABELS) + " |")
+                     + " | ".join(f"{f1[c]:.4f}" for c in LABELS) + f" | {rw[0]:.4f} / {rw[1]:.4f} / {rw[2]:.3f} |")
     return "\n".join(lines)
 
 
@@ -166,7 +170,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", type=Path, help="write the markdown report here")
     ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument("--no-select", action="store_true", help="default blend weight, no claim-disjoint selection")
+    ap.add_argument("--stage2", choices=["blend", "general"], default="blend",
+                    help="stage-2 model (scripts/train_stance.py): the shipped blend or the claim-general model")
+    ap.add_argument("--select", choices=["none", "fold", "cv"], default="none",
+                    help="stage-2 weights: the script's defaults, or chosen on claim-disjoint folds of the "
+                         "training claims (one fold, or 5-fold out-of-fold predictions)")
     ap.add_argument("--arc", action="store_true", help="also train on the ARC training pairs")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/storylens_stance"))
     ap.add_argument("--claim-split", action="store_true",
@@ -188,7 +196,7 @@ def main(argv=None):
     shared_heads = sum(h in seen_heads for h, _, _, _ in test_rows)
     t0 = time.time()
     model = T.train(train_rows + (T.arc_rows() if a.arc else []), a.cache, f"{tag}{a.arc}",
-                    meta={"data": "training_ids"}, select=not a.no_select)
+                    meta={"data": "training_ids"}, select=a.select, stage2=a.stage2)
     emb = T.EmbCache(a.cache / "emb_cache.pkl")
     stats = (model.vectorizer, model.idf, model.avg_len)
     feats = T.featurise_rows(test_rows, stats, a.cache, f"test-under-{tag}{a.arc}", emb)
@@ -206,7 +214,9 @@ def main(argv=None):
         "## Stance, FNC-1 " + ("claim-disjoint split" if a.claim_split else "dev split (hold_out_ids.txt)"), "",
         f"Date: {dt.date.today().isoformat()}. Command: `.venv/bin/python benchmarks/stance_fnc1.py"
         + (" --claim-split" if a.claim_split else "") + (" --arc" if a.arc else "")
-        + (" --no-baseline" if a.no_baseline else "") + "`.", "",
+        + (" --no-baseline" if a.no_baseline else "") + (f" --select {a.select}" if a.select != "none" else "")
+        + (f" --stage2 {a.stage2}" if a.stage2 != "blend" else "")
+        + "`.", "",
         f"{split_desc}" + (" (+ ARC training pairs for storylens)" if a.arc else "")
         + f"; test labels {counts}. Both systems trained in this run on the same pairs.", "",
         table(results, gold), "",

@@ -91,3 +91,38 @@ def test_cli_writes_fnc_columns(tmp_path, with_stance):
     assert got[0] == ["Headline", "Body ID", "Stance"]
     assert [g[:2] for g in got[1:]] == [[h, str(b)] for h, b in rows]
     assert got[1][2] == "disagree" and got[2][2] == "unrelated" and got[3][2] != "unrelated"
+
+
+def test_claim_general_vocab_drops_words_of_one_claim():
+    texts = ["the hoax about the meteor", "a hoax about the shark", "the hoax of the pope", "meteor crater"]
+    groups = ["c1", "c2", "c3", "c1"]
+    vocab = stance.claim_general_vocab(texts, groups, min_groups=3)
+    assert {"hoax", "the"} <= vocab
+    assert "meteor" not in vocab and "shark" not in vocab
+    assert stance._VocabTokens(vocab)("The meteor hoax") == ["the", "hoax"]
+
+
+def test_disagree_weight_changes_labels_not_probabilities():
+    P = np.array([[0.30, 0.25, 0.40, 0.05], [0.10, 0.10, 0.10, 0.70]])
+    plain = stance.StanceModel(vectorizer=None, idf={}, avg_len=1.0, stage1=None, stage2=None)
+    boosted = stance.StanceModel(vectorizer=None, idf={}, avg_len=1.0, stage1=None, stage2=None,
+                                 disagree_weight=2.0)
+    assert plain.labels_from_proba(P) == ["discuss", "unrelated"]
+    assert boosted.labels_from_proba(P) == ["disagree", "unrelated"]
+
+
+def test_scores_reweighted_to_another_class_mix():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import train_stance as T
+
+    gold = ["agree", "agree", "disagree", "discuss", "unrelated", "unrelated"]
+    assert T.scores_from_confusion(T.confusion(gold, gold))[:2] == (1.0, 1.0)
+    pred = ["agree", "discuss", "disagree", "discuss", "unrelated", "agree"]
+    m = T.reweight(T.confusion(gold, pred), {"agree": 10, "disagree": 1, "discuss": 1, "unrelated": 100})
+    assert m[0].tolist() == [5.0, 0.0, 5.0, 0.0] and m[3].tolist() == [50.0, 0.0, 0.0, 50.0]
+    fnc, _, f1_dis = T.scores_from_confusion(m)
+    # agree: 5 x 1.0 + 5 x 0.25; disagree, discuss: 1.0 each; unrelated: 50 x 0.25, of a best of 12 + 25
+    assert abs(fnc - (6.25 + 2 + 12.5) / 37) < 1e-9 and f1_dis == 1.0

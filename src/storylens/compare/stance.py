@@ -4,10 +4,14 @@ Two stages over features computed here:
 
 1. related vs unrelated (gradient-boosted trees), from lexical overlap (TF-IDF cosine, BM25, n-gram hits)
    and MiniLM sentence similarity between the claim and the body's sentences;
-2. agree / disagree / discuss for related pairs: the average of a class-balanced logistic regression over
-   the body's word/bigram TF-IDF, the claim's words and the pair scalars, and class-balanced trees over the
-   pair scalars alone: cues in the body sentences closest to the claim (refuting, hedging, negation and
-   affirming lexicons in ``data/stance/*.txt``), similarities, questions and quotes.
+2. agree / disagree / discuss for related pairs. The shipped artefact uses :class:`BlendStage2`: the average
+   of a class-balanced logistic regression over the body's word/bigram TF-IDF, the claim's words and the pair
+   scalars, and class-balanced trees over the pair scalars alone. The pair scalars are cues in the body
+   sentences closest to the claim (refuting, hedging, negation and affirming lexicons in
+   ``data/stance/*.txt``, contradiction cues), similarities, questions and quotes.
+   :class:`GeneralStage2` is the alternative built for new claims (only words seen with many training
+   claims, trees over the scalars and projected MiniLM interactions, a `disagree` decision weight); it did
+   better inside the training claims but not on the benchmark's held-out claims, so it is not shipped.
 
 The trained artefact (``data/stance/model.joblib``) is rebuilt by ``scripts/train_stance.py``; the same
 feature code runs at training and at prediction time so the two cannot drift apart.
@@ -443,6 +447,92 @@ class BlendStage2:
         return w * self.text.predict_proba(heads, bodies, scal, hv, tv) + (1 - w) * self.trees.predict_proba(scal)
 
 
+class _VocabTokens:
+    """Tokenizer that keeps only a fixed vocabulary (a picklable callable, unlike a lambda)."""
+
+    def __init__(self, vocab: Iterable[str]):
+        self.vocab = frozenset(vocab)
+
+    def __call__(self, text: str) -> list[str]:
+        return [t for t in tokens(text) if t in self.vocab]
+
+
+def claim_general_vocab(texts: Sequence[str], groups: Sequence, min_groups: int) -> frozenset:
+    """Words that occur in the texts of at least ``min_groups`` different claims."""
+    seen: dict = {}
+    for text, g in set(zip(texts, groups)):
+        for t in set(tokens(text)):
+            seen.setdefault(t, set()).add(g)
+    return frozenset(t for t, gs in seen.items() if len(gs) >= min_groups)
+
+
+class GeneralStage2:
+    """agree / disagree / discuss built to carry over to claims never seen in training.
+
+    The earlier text model (:class:`TextStage2`) learnt the vocabulary of the training claims: on a new
+    claim its topic words are noise, and `disagree` was mostly recognised by the claim a body was about.
+    Here the logistic regression sees only words that occur with at least ``min_claims`` different training
+    claims (debunking, hedging and reporting vocabulary survives, topic words do not), and the trees see the
+    pair scalars plus a ``n_components``-dimensional projection of the claim/closest-sentences embedding
+    interactions ``[u*v, |u-v|]``. ``groups`` (a claim id per training pair) defines what counts as a claim;
+    without it every pair counts as its own claim.
+    """
+
+    def __init__(self, text_weight: float = 0.6, min_claims: int = 8, n_components: int = 32, C: float = 1.0):
+        self.text_weight, self.min_claims, self.n_components, self.C = text_weight, min_claims, n_components, C
+
+    @staticmethod
+    def _inter(hv, tv):
+        return np.hstack([hv * tv, np.abs(tv - hv)])
+
+    def _text_X(self, heads, bodies, scal):
+        import scipy.sparse as sp
+
+        ub = list(dict.fromkeys(bodies))
+        pos = {b: i for i, b in enumerate(ub)}
+        Xb = self.vb.transform(ub)[[pos[b] for b in bodies]]
+        dense = np.clip(self.scaler.transform(scal), -5, 5)
+        return sp.hstack([Xb, self.vh.transform(list(heads)), sp.csr_matrix(dense)]).tocsr()
+
+    def _tree_X(self, scal, hv, tv):
+        return np.hstack([scal, self.pca.transform(self._inter(hv, tv))])
+
+    def fit(self, heads, bodies, scal, hv, tv, y, groups=None):
+        from sklearn.decomposition import PCA
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        heads, bodies, y = list(heads), list(bodies), np.asarray(y)
+        groups = list(groups) if groups is not None else list(range(len(heads)))
+        body_vocab = claim_general_vocab(bodies, groups, self.min_claims)
+        head_vocab = claim_general_vocab(heads, groups, self.min_claims)
+        self.vb = TfidfVectorizer(tokenizer=_VocabTokens(body_vocab), lowercase=False, token_pattern=None,
+                                  ngram_range=(1, 2), min_df=3, max_features=30000, sublinear_tf=True,
+                                  dtype=np.float32).fit(list(dict.fromkeys(bodies)))
+        self.vh = TfidfVectorizer(tokenizer=_VocabTokens(head_vocab), lowercase=False, token_pattern=None,
+                                  min_df=2, sublinear_tf=True, dtype=np.float32).fit(list(dict.fromkeys(heads)))
+        self.scaler = StandardScaler().fit(scal)
+        self.lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+        self.lr.fit(self._text_X(heads, bodies, scal), y)
+        self.pca = PCA(self.n_components, random_state=0).fit(self._inter(hv, tv))
+        self.trees = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, class_weight="balanced",
+                                                    random_state=0).fit(self._tree_X(scal, hv, tv), y)
+        assert list(self.lr.classes_) == list(self.trees.classes_)
+        self.classes_ = self.lr.classes_
+        return self
+
+    def parts(self, heads, bodies, scal, hv, tv) -> tuple[np.ndarray, np.ndarray]:
+        """(text model, trees) probabilities, for choosing the blend weight without refitting."""
+        return (self.lr.predict_proba(self._text_X(list(heads), list(bodies), scal)),
+                self.trees.predict_proba(self._tree_X(scal, hv, tv)))
+
+    def predict_proba(self, heads, bodies, scal, hv, tv) -> np.ndarray:
+        pt, pr = self.parts(heads, bodies, scal, hv, tv)
+        return self.text_weight * pt + (1 - self.text_weight) * pr
+
+
 # ---------------------------------------------------------------- model
 
 @dataclass
@@ -454,6 +544,10 @@ class StanceModel:
     stage2: object          # 3-class over RELATED, classes_ in RELATED order
     threshold: float = 0.5  # P(related) above which a pair is called related
     meta: dict = field(default_factory=dict)
+    # labels only: P(disagree) is multiplied by this before the argmax. `disagree` is rare and the
+    # class-balanced models still under-call it on new claims; probabilities are left as fitted so callers
+    # that threshold P(disagree) themselves (compare/claims.py) keep their calibration.
+    disagree_weight: float = 1.0
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> np.ndarray:
         """Rows follow :data:`LABELS` (agree, disagree, discuss, unrelated)."""
@@ -490,7 +584,8 @@ class StanceModel:
             if p_rel < self.threshold:
                 labels.append("unrelated")
             else:
-                labels.append(RELATED[int(np.argmax(row[:3]))])
+                w = np.array([1.0, getattr(self, "disagree_weight", 1.0), 1.0])
+                labels.append(RELATED[int(np.argmax(row[:3] * w))])
         return labels
 
 
@@ -516,17 +611,23 @@ def default_stage1():
 
 def fit_from_features(pairs: Sequence[tuple[str, str]], scal: np.ndarray, hv: np.ndarray, tv: np.ndarray,
                       labels: Sequence[str], vectorizer, idf: dict, avg_len: float, stage1=None, stage2=None,
-                      meta: dict | None = None) -> StanceModel:
+                      meta: dict | None = None, groups: Sequence | None = None,
+                      disagree_weight: float = 1.0) -> StanceModel:
+    """``groups``: a claim id per pair, for stage-2 models that keep only claim-general words."""
     y = np.asarray(labels)
     rel = y != "unrelated"
     s1 = stage1 if stage1 is not None else default_stage1()
     s1.fit(scal, rel.astype(int))
     s2 = stage2 if stage2 is not None else BlendStage2()
     rp = [p for p, r in zip(pairs, rel) if r]
-    s2.fit([h for h, _ in rp], [b for _, b in rp], scal[rel], hv[rel], tv[rel], y[rel])
+    args = ([h for h, _ in rp], [b for _, b in rp], scal[rel], hv[rel], tv[rel], y[rel])
+    if isinstance(s2, GeneralStage2):
+        s2.fit(*args, groups=None if groups is None else [g for g, r in zip(groups, rel) if r])
+    else:
+        s2.fit(*args)
     assert tuple(s2.classes_) == RELATED, s2.classes_
     return StanceModel(vectorizer=vectorizer, idf=idf, avg_len=avg_len, stage1=s1, stage2=s2,
-                       meta=dict(meta or {}))
+                       meta=dict(meta or {}), disagree_weight=disagree_weight)
 
 
 _LOADED: dict = {}
