@@ -207,3 +207,19 @@ def test_other_packages_use_only_the_public_names_of_link():
                 if node.attr not in aliases[node.value.id].__all__:
                     bad.append(f"{path.name}: {node.value.id}.{node.attr}")
     assert bad == []
+
+
+def test_fold_of_ascii_text_is_the_text_and_keys_are_unchanged():
+    import unicodedata
+
+    from storylens.link.names import _SPECIAL, fold
+
+    def full_fold(t):
+        t = t.translate(_SPECIAL)
+        return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+
+    for t in ["Vladimir Putin", "O'Brien Jr.", "  al-Assad ", "Łukasz Żuk", "José Ñúñez", "Zelens’kyy", "ß"]:
+        assert fold(t) == full_fold(t)
+    assert name_key("Volodymyr Zelenskyy") == name_key("Volodymyr Zelensky") == ("volodimir", "zelenski")
+    assert name_key("Dmitriy Peskov") == ("dmitri", "peskov")
+    assert translit_key("Alexander") == "alexandr" and translit_key("Tatyana") == "tatiana"

@@ -240,3 +240,63 @@ def test_articles_published_far_apart_are_not_one_story():
     assert p[0, 1] == 1.0 and p[0, 2] == 0.0 and p[1, 2] == 0.0
     assert p[0, 3] == 1.0, "an unknown date never separates"
     assert story_probabilities(view, model=model, max_gap_days=None)[0, 2] == 1.0
+
+
+def _mmr_reference(views, reps, vecs, k_min=5, k_max=10, lam=0.7):
+    """Maximal marginal relevance written out plainly: every round recomputes each candidate's redundancy."""
+    from storylens.compare.stories import centroid, summary_candidates
+
+    cands = [(v, idx, s) for v in views for idx, s in summary_candidates(v)]
+    rel = vecs @ centroid(reps)
+    pos = np.array([0.06 if idx < 3 else (0.03 if idx < 8 else 0.0) for _, idx, _ in cands], np.float32)
+    k = max(k_min, min(k_max, 3 + 2 * len(views)))
+    chosen, used = [], {}
+    floor = max(0.2, float(np.percentile(rel, 25))) if len(rel) > 8 else -1.0
+    while len(chosen) < min(k, len(cands)):
+        best, best_i = None, None
+        for i in range(len(cands)):
+            if i in chosen or rel[i] < floor:
+                continue
+            red = max((float(vecs[i] @ vecs[j]) for j in chosen), default=0.0)
+            if red > 0.85:
+                continue
+            s = lam * float(rel[i] + pos[i]) - (1 - lam) * red - 0.04 * used.get(cands[i][0].outlet, 0)
+            if best is None or s > best:
+                best, best_i = s, i
+        if best_i is None:
+            break
+        chosen.append(best_i)
+        used[cands[best_i][0].outlet] = used.get(cands[best_i][0].outlet, 0) + 1
+    return [(cands[i][0].id, cands[i][2].start) for i in chosen]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_summary_picks_what_plain_mmr_picks(seed, monkeypatch):
+    from types import SimpleNamespace
+
+    import storylens.compare.stories as stories
+    from storylens.model import Sentence
+
+    rng = np.random.default_rng(seed)
+    views, texts = [], []
+    for a in range(int(rng.integers(1, 5))):
+        sents, pos = [], 0
+        for j in range(int(rng.integers(3, 14))):
+            t = " ".join(f"w{a}x{j}y{n}" for n in range(int(rng.integers(6, 20)))) + "."
+            sents.append(Sentence(pos, pos + len(t), t))
+            texts.append(t)
+            pos += len(t) + 1
+        views.append(SimpleNamespace(id=f"a{a}", outlet=f"o{a % 2}", sentences=sents))
+    # a few near-copies, so that the redundancy cut (0.85) is met too
+    base = rng.standard_normal((len(texts), 8)).astype(np.float32)
+    for i in range(1, len(texts), 4):
+        base[i] = base[i - 1] + 0.05 * rng.standard_normal(8).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    table = dict(zip(texts, base))
+    monkeypatch.setattr(stories, "embed", lambda ts, config=None: np.vstack([table[t] for t in ts]))
+    reps = [_rep(v.id, 0, seed + i) for i, v in enumerate(views)]
+    reps = [ArticleRep(r.id, base[i % len(base)], frozenset()) for i, r in enumerate(reps)]
+    got = [(s.article_id, s.start) for s in stories.summarize(views, reps)]
+    vecs = np.vstack([table[s.text] for v in views for _, s in stories.summary_candidates(v)])
+    assert got == _mmr_reference(views, reps, vecs)
+    assert got

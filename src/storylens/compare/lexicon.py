@@ -85,10 +85,20 @@ def framing_file(name: str) -> str:
     return str(DATA / "framing" / name)
 
 
+_INDEXES: dict[int, tuple] = {}
+
+
 def _index(entries) -> dict[str, list[Entry]]:
+    # find() runs once per candidate sentence with the same (cached) entry tuple: build its index once
+    hit = _INDEXES.get(id(entries))
+    if hit is not None and hit[0] is entries:
+        return hit[1]
     idx: dict[str, list[Entry]] = {}
     for e in entries:
         idx.setdefault(e.cue[0], []).append(e)
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(entries)] = (entries, idx)
     return idx
 
 
@@ -313,7 +323,11 @@ def find(view: DocView, sentence: Sentence, sdoc, entries, person_ids: set[str])
     seen: set[tuple] = set()
     for tok in sdoc:
         matched = []
-        for e in idx.get(_lemma(tok), []) + (idx.get(tok.lower_, []) if tok.lower_ != _lemma(tok) else []):
+        lemma, lower = _lemma(tok), tok.lower_
+        cands = idx.get(lemma, [])
+        if lower != lemma:
+            cands = cands + idx.get(lower, [])
+        for e in cands:
             if not _pos_ok(tok, e.pos):
                 continue
             span = _match_cue(sdoc, tok.i, e.cue)

@@ -248,12 +248,15 @@ def summarize(views: Sequence[DocView], reps: Sequence[ArticleRep], k_min: int =
     chosen: list[int] = []
     used_outlets: dict[str, int] = {}
     floor = max(0.2, float(np.percentile(rel, 25))) if len(rel) > 8 else -1.0
+    # each candidate's highest similarity to the sentences chosen so far, updated as each one is chosen
+    # (the same dot products as recomputing it over all of them every round, once each)
+    closest: list[float | None] = [None] * len(cands)
     while len(chosen) < min(k, len(cands)):
         best, best_i = None, None
         for i in range(len(cands)):
             if i in chosen or rel[i] < floor:
                 continue
-            red = max((float(vecs[i] @ vecs[j]) for j in chosen), default=0.0)
+            red = closest[i] if closest[i] is not None else 0.0
             if red > 0.85:
                 continue
             s = lam * float(score0[i]) - (1 - lam) * red - 0.04 * used_outlets.get(cands[i][0].outlet, 0)
@@ -262,6 +265,10 @@ def summarize(views: Sequence[DocView], reps: Sequence[ArticleRep], k_min: int =
         if best_i is None:
             break
         chosen.append(best_i)
+        for i in range(len(cands)):
+            if i not in chosen and rel[i] >= floor:
+                d = float(vecs[i] @ vecs[best_i])
+                closest[i] = d if closest[i] is None or d > closest[i] else closest[i]
         o = cands[best_i][0].outlet
         used_outlets[o] = used_outlets.get(o, 0) + 1
     return [SummarySentence(text=cands[i][2].text, article_id=cands[i][0].id,

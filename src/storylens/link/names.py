@@ -23,6 +23,8 @@ _VOWELS = "aeiouy"
 
 def fold(text: str) -> str:
     """ASCII-fold accents and special letters; keep everything else as is."""
+    if text.isascii():   # nothing to fold (the table and NFKD only change non-ASCII characters)
+        return text
     text = text.translate(_SPECIAL)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
@@ -30,26 +32,38 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=65536)
 def translit_key(word: str) -> str:
     w = fold(word).lower()
-    w = re.sub(r"^(?:al|el|ad|as|ash|at|ar|an|az|ul)[-‐]", "", w)   # al-Assad → assad
-    w = re.sub(r"[^a-z]", "", w)
+    w = _ARTICLE.sub("", w)   # al-Assad → assad
+    w = _NON_LETTER.sub("", w)
     if not w:
         return ""
     w = w.replace("dzh", "j").replace("kh", "h").replace("ph", "f").replace("ks", "x").replace("w", "v")
     w = w.replace("ou", "u")
-    w = re.sub(r"j(?=[aeiou])", "y", w)            # Jurij → yurij (Slavic j = English y)
-    w = re.sub(r"(iy|yy|ij|yj|ii|y)$", "i", w)      # final -iy/-yy/-y/-ij → -i
-    w = re.sub(r"(?<=[aeo])y", "i", w)               # Sergey → sergei, Nikolay → nikolai
-    w = re.sub(r"(?<=[^aeiouy])y(?=[^aeiouy])", "i", w)  # Volodymyr → volodimir
-    w = re.sub(r"(?<=[^aeiouy])y(?=[aeiou])", "i", w)    # Tatyana → tatiana, Natalya → natalia
-    w = re.sub(r"(?<=[^aeiouy])er$", "r", w)        # Alexander → alexandr (Aleksandr)
-    w = re.sub(r"(.)\1+", r"\1", w)                 # doubled letters
+    for pat, rep in _TRANSLIT:
+        w = pat.sub(rep, w)
     return w
+
+
+# compiled once: the KB build alone calls translit_key ~23,000 times
+_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|at|ar|an|az|ul)[-‐]")
+_NON_LETTER = re.compile(r"[^a-z]")
+_TRANSLIT = [(re.compile(p), r) for p, r in (
+    (r"j(?=[aeiou])", "y"),                  # Jurij → yurij (Slavic j = English y)
+    (r"(iy|yy|ij|yj|ii|y)$", "i"),           # final -iy/-yy/-y/-ij → -i
+    (r"(?<=[aeo])y", "i"),                   # Sergey → sergei, Nikolay → nikolai
+    (r"(?<=[^aeiouy])y(?=[^aeiouy])", "i"),  # Volodymyr → volodimir
+    (r"(?<=[^aeiouy])y(?=[aeiou])", "i"),    # Tatyana → tatiana, Natalya → natalia
+    (r"(?<=[^aeiouy])er$", "r"),             # Alexander → alexandr (Aleksandr)
+    (r"(.)\1+", r"\1"),                      # doubled letters
+)]
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def name_tokens(name: str) -> list[str]:
     """Name words without initials, generational suffixes and punctuation."""
     toks = []
-    for t in re.split(r"\s+", fold(name).strip()):
+    for t in _SPACES.split(fold(name).strip()):
         t = t.strip(".,;:'\"()")
         if not t or t.lower().rstrip(".") in _SUFFIXES:
             continue
