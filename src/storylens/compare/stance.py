@@ -578,13 +578,14 @@ class StanceModel:
         return self.labels_from_proba(self.predict_proba(pairs, batch_size))
 
     def labels_from_proba(self, P: np.ndarray) -> list[str]:
+        # a pickle made before the field existed reads the class default (1.0)
+        w = np.array([1.0, self.disagree_weight, 1.0])
         labels = []
         for row in P:
             p_rel = row[:3].sum()
             if p_rel < self.threshold:
                 labels.append("unrelated")
             else:
-                w = np.array([1.0, getattr(self, "disagree_weight", 1.0), 1.0])
                 labels.append(RELATED[int(np.argmax(row[:3] * w))])
         return labels
 
