@@ -80,8 +80,8 @@ def close_client(client) -> None:
 def shard_dispatcher(client, worker_config: Config, shard_size: int = DEFAULT_SHARD_SIZE,
                      window: int | None = None, stats: DaskStats | None = None) -> Callable[..., Iterator[Document]]:
     """A drop-in for pipeline.process_articles that runs it on the cluster, shard by shard, in input order."""
+    n = max(1, len(client.scheduler_info().get("workers", {})))
     if window is None:
-        n = max(1, len(client.scheduler_info().get("workers", {})))
         window = 2 * n  # one shard running and one queued per worker
     stats = stats if stats is not None else DaskStats()
 
@@ -105,7 +105,7 @@ def shard_dispatcher(client, worker_config: Config, shard_size: int = DEFAULT_SH
         return out
 
     def process(articles: Iterable[Article], _config=None) -> Iterator[Document]:
-        return ordered_shards(articles, submit, shard_size, window, on_result, on_failure=one_by_one)
+        return ordered_shards(articles, submit, shard_size, window, on_result, on_failure=one_by_one, workers=n)
 
     return process
 

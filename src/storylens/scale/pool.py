@@ -55,7 +55,7 @@ def process_in_pool(articles: Iterable[Article], config: Config, n_process: int)
     try:
         # small shards keep every process busy to the end of the stream; the IPC cost per shard is tiny
         yield from ordered_shards(articles, submit, shard_size=max(1, min(config.batch_size, 16)),
-                                  window=2 * n_process, on_failure=one_by_one)
+                                  window=2 * n_process, on_failure=one_by_one, workers=n_process)
     finally:
         for ex in pool:
             ex.shutdown(wait=True, cancel_futures=True)

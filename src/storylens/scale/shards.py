@@ -18,7 +18,7 @@ def failed_documents(shard: list[Article], exc: BaseException) -> list[Document]
 def ordered_shards(articles: Iterable[Article], submit: Callable[[list[Article]], object], shard_size: int,
                    window: int, on_result: Callable[[float, int], None] | None = None,
                    on_failure: Callable[[list[Article], BaseException], list[Document]] | None = None,
-                   ) -> Iterator[Document]:
+                   workers: int = 1) -> Iterator[Document]:
     """Cut `articles` into shards, `submit` each (it returns a future), yield the documents in input order.
 
     At most `window` shards are in flight, so memory stays bounded however long the stream is.
@@ -26,6 +26,11 @@ def ordered_shards(articles: Iterable[Article], submit: Callable[[list[Article]]
     A shard whose future fails (a worker died, a result could not be sent back) goes to `on_failure`,
     which returns its documents (by default: the articles unannotated, each with the error); the
     other shards are not affected.
+
+    The end of the stream is cut finer: once the first `window` shards are out, one shard's worth of
+    articles is held back, so when the input ends, the last one to two shards' worth go out as two small
+    pieces per worker. Otherwise one worker computes the last full shard alone while
+    the others wait for it (with shards of 32 on 2 workers, about a tenth of a 240-article run).
     """
     import time
 
@@ -48,17 +53,24 @@ def ordered_shards(articles: Iterable[Article], submit: Callable[[list[Article]]
             doc.article.raw = orig.raw
         return docs
 
+    sent = 0
+
     try:
-        shard: list[Article] = []
+        held: list[Article] = []
         for a in articles:
-            shard.append(a)
-            if len(shard) >= shard_size:
-                send(shard)
-                shard = []
+            held.append(a)
+            lookahead = shard_size if sent >= window and workers > 1 else 0
+            if len(held) >= shard_size + lookahead:
+                send(held[:shard_size])
+                sent += 1
+                held = held[shard_size:]
                 while len(pending) >= window:
                     yield from collect()
-        if shard:
-            send(shard)
+        piece = max(1, -(-len(held) // (2 * workers))) if workers > 1 else shard_size
+        for i in range(0, len(held), piece):
+            send(held[i:i + piece])
+            while len(pending) >= window:
+                yield from collect()
         while pending:
             yield from collect()
     finally:
