@@ -41,6 +41,13 @@ def test_the_main_process_reads_the_workers_vectors(tmp_path):
 
     ingest_and_store(paths, store, Config(), process=process)
     assert docs_seen and all(ts and set(v) == set(ts) for _, ts, v in docs_seen)
+    # every text the comparison stage embeds for an article (its units and its lead) is among them
+    from storylens.compare.context import build_views
+    from storylens.compare.grouping import lead_units
+
+    texts_of = {aid: set(ts) for aid, ts, _ in docs_seen}
+    for aid, view in build_views(list(store.iter_documents(include_duplicates=False)), {}).items():
+        assert {s.text for s in view.sentences} | set(lead_units(view)) <= texts_of[aid]
     want = {t: v for _, _, vs in docs_seen for t, v in vs.items()}
     texts = sorted(want)
     assert np.allclose(embeddings.embed(texts), np.vstack([want[t] for t in texts]), atol=1e-5)

@@ -116,15 +116,17 @@ def _corpus_embeds(config: Config) -> bool:
 
 def cross_article_texts(doc: Document) -> list[str]:
     """The texts of one article that the comparison stage embeds on its first run over it: each of its
-    comparison units (summaries, relevant sentences, claim candidates) and its lead (story grouping).
-    Built by the comparison stage's own functions, so the two cannot drift apart."""
-    from ..compare.context import DocView, _fallback_sentences, _split_lines
-    from ..compare.grouping import lead_units
+    comparison units (summaries, relevant sentences, claim candidates, cut by the comparison stage's own
+    function) and what its lead can hold (compare.grouping.lead_units: the title and stripped units;
+    not imported here, since that module brings scipy into every worker; tests/test_worker_vectors.py
+    checks that every lead unit is among these texts)."""
+    from ..compare.context import _fallback_sentences, _split_lines
     from ..stages.engine import is_english
 
     a = doc.article
     if not a.text or a.duplicate_of or not is_english(a):
         return []
-    sentences = _split_lines(doc.sentences or _fallback_sentences(a.text), a.text)
-    view = DocView(doc, "", [], [], sentences)
-    return list(dict.fromkeys([s.text for s in sentences] + lead_units(view)))
+    units = [s.text for s in _split_lines(doc.sentences or _fallback_sentences(a.text), a.text)]
+    title = (a.title or "").strip()
+    lead = ([title] if title else []) + [u.strip() for u in units if u.strip()]
+    return list(dict.fromkeys(units + lead))
