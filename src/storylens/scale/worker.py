@@ -48,7 +48,7 @@ def one_openmp_thread():
 
     Each tree's prediction is one parallel region over a few hundred rows: with two threads the
     threads' start and join cost more than the work, and on a loaded machine every join waits for a
-    descheduled thread (measured: 16 ms per tree under load, 1,000 trees per stance-model call).
+    descheduled thread (measured: 16 ms per tree under load, about 900 trees per stance-model call).
     The predictions are the same on any number of threads. BLAS is left as it is."""
     try:
         from threadpoolctl import threadpool_limits
