@@ -80,3 +80,19 @@ def test_no_vectors_for_another_encoder_or_without_the_comparison():
     assert none[0]._vectors == {}
     mine = annotate_shard([art], Config())
     assert set(mine[0]._vectors) == set(cross_article_texts(mine[0])) and "Talks resume" in mine[0]._vectors
+
+
+def test_a_failure_to_make_the_vectors_keeps_the_annotations(monkeypatch):
+    from storylens.model import Article
+    from storylens.scale import worker
+
+    def broken(doc):
+        raise RuntimeError("no encoder")
+
+    monkeypatch.setattr(worker, "cross_article_texts", broken)
+    art = Article(id="a2", content_hash="h2", source_path="y.txt", text="Talks resumed in Vienna on Tuesday, "
+                  "the foreign ministry said.", title="Talks resume")
+    doc = annotate_shard([art], Config())[0]
+    assert doc.sentences and doc._vectors == {}
+    assert [(p.stage, p.level) for p in doc.problems] == [("embeddings", "warning")]
+    assert "no encoder" in doc.problems[0].message

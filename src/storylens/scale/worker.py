@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..config import Config
-from ..model import Article, Document
+from ..model import Article, Document, Problem
 
 # Native thread pools a worker process would otherwise start, each sized to the whole machine:
 # BLAS (numpy, scipy), OpenMP (scikit-learn), the HuggingFace tokenizer (rayon) and onnxruntime.
@@ -88,7 +88,15 @@ def annotate_shard(articles: Sequence[Article], config: Config) -> list[Document
     for doc in process_local(articles, cfg):
         doc._spacy = None  # the spaCy Doc stays on the worker; only plain annotations travel back
         docs.append(doc)
-    embed_for_corpus_stages(docs, config)
+    try:
+        embed_for_corpus_stages(docs, config)
+    except Exception as exc:
+        # the annotations stand; the comparison stage encodes these texts itself
+        msg = (f"sentence vectors for the comparison not made in the worker ({type(exc).__name__}: {exc}); "
+               "the comparison stage encodes them")[:300]
+        for doc in docs:
+            doc._vectors = {}
+            doc.problems.append(Problem("embeddings", msg, "warning"))
     return docs
 
 
