@@ -304,10 +304,10 @@ print("PHASES " + json.dumps({**phases, "main_cpu": me.ru_utime + me.ru_stime, "
 """
 
 
-def _analyze(folder: Path, out: Path, db: Path, n_process: int):
+def _analyze(folder: Path, out: Path, db: Path, n_process: int, src: Path | None = None):
     cmd = [sys.executable, "-c", ANALYZE_CHILD, "analyze", str(folder), "--out", str(out), "--db", str(db),
            "--n-process", str(n_process), "--no-report", "--no-progress"]
-    w, c, rss, out_text = _child(cmd, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    w, c, rss, out_text = _child(cmd, env=dict(os.environ, PYTHONPATH=str(src or ROOT / "src")))
     ph = next((json.loads(ln[7:]) for ln in out_text.splitlines() if ln.startswith("PHASES ")), {})
     return w, c, rss, out_text, ph
 
@@ -330,6 +330,18 @@ def end_to_end(a, config: Config) -> str:
     rows.append(("bare spaCy nlp.pipe (process start + model load + parse)", bw, bc, brss, a.n))
     rows.append((f"storylens analyze --n-process {a.e2e_n_process} ({summary[0] if summary else '?'})",
                  sw, sc, srss, a.n))
+    base_note, bph = [], None
+    if a.e2e_baseline_src:
+        # the same run with other code (e.g. an export of an earlier commit), right after, on the same texts
+        src = Path(a.e2e_baseline_src).resolve()
+        bsw, bsc, bsrss, _, bph = _analyze(work / "base", work / "out1b", work / "store-b.sqlite", a.e2e_n_process, src)
+        rows.append((f"the same, code in {a.e2e_baseline_label or src}", bsw, bsc, bsrss, a.n))
+        same = json.loads((work / "out1" / "analysis.json").read_text()) == \
+            json.loads((work / "out1b" / "analysis.json").read_text())
+        base_note = [f"- This code against the code in {a.e2e_baseline_label or src} (same texts, run right after): "
+                     f"**{sc / bsc:.2f}×** the CPU, {sw / bsw:.2f}× the wall time (bare spaCy against that code: "
+                     f"{bw / bsw:.2f} wall, {bc / bsc:.2f} per CPU-second); analysis.json "
+                     f"{'identical' if same else 'DIFFERENT'}."]
     ew, ec, erss, _, eph = _analyze(work / "new", work / "out2", work / "empty.sqlite", a.e2e_n_process)
     iw, ic, irss, _, iph = _analyze(work / "new", work / "out3", work / "store.sqlite", a.e2e_n_process)
     load1 = os.getloadavg()[0]
@@ -337,7 +349,8 @@ def end_to_end(a, config: Config) -> str:
              f"**Command** ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
              f"model {config.spacy_model}, load average {load0:.1f} before / {load1:.1f} after):", "",
              f"    python benchmarks/throughput.py --e2e --n {a.n} --add {a.add} --words {a.words} "
-             f"--e2e-n-process {a.e2e_n_process}", "",
+             f"--e2e-n-process {a.e2e_n_process}"
+             + (f" --e2e-baseline-src {a.e2e_baseline_src}" if a.e2e_baseline_src else ""), "",
              f"{a.n} synthetic articles of about {a.words} words (scripts/synth_corpus.py, seed 3), one .txt file "
              "each, in a fresh store; every figure is one child process measured from start to exit "
              "(wall clock, CPU of the process and its children, peak RSS of the largest process).", "",
@@ -346,7 +359,7 @@ def end_to_end(a, config: Config) -> str:
         lines.append(f"| {name} | {w:.1f} | {n / w:.2f} | {c:.1f} | {1000 * c / n:.0f} | {rss:.0f} |")
     lines += ["", f"- storylens / bare spaCy, articles per second (wall): **{bw / sw:.2f}**; per CPU-second: "
               f"{bc / sc:.2f}. Bare spaCy alone: model load {bare['load_s']:.1f} s, nlp.pipe {bare['pipe_s']:.1f} s "
-              f"({a.n / bare['pipe_s']:.2f} art/s without start-up).", "",
+              f"({a.n / bare['pipe_s']:.2f} art/s without start-up).", *base_note, "",
               f"| {a.add} new articles | wall s | CPU s | peak RSS MB |", "|---|---|---|---|",
               f"| into an empty store | {ew:.1f} | {ec:.1f} | {erss:.0f} |",
               f"| into the {a.n}-article store | {iw:.1f} | {ic:.1f} | {irss:.0f} |", "",
@@ -355,7 +368,10 @@ def end_to_end(a, config: Config) -> str:
               "CPU s of the pool processes over the whole run):", "",
               "| run | read + per-article + store: wall | main-process CPU | cross-article: wall | main-process CPU "
               "| pool processes CPU |", "|---|---|---|---|---|---|"]
-    for name, ph in ((f"{a.n} into empty", sph), (f"{a.add} into empty", eph), (f"{a.add} into {a.n}", iph)):
+    phase_rows = [(f"{a.n} into empty", sph), (f"{a.add} into empty", eph), (f"{a.add} into {a.n}", iph)]
+    if bph is not None:
+        phase_rows.insert(1, (f"{a.n} into empty, code in {a.e2e_baseline_label or a.e2e_baseline_src}", bph))
+    for name, ph in phase_rows:
         g, x = ph.get("ingest", {}), ph.get("cross", {})
         lines.append(f"| {name} | {g.get('wall', 0):.1f} | {g.get('main_cpu', 0):.1f} | {x.get('wall', 0):.1f} "
                      f"| {x.get('main_cpu', 0):.1f} | {ph.get('pool_cpu', 0):.1f} |")
@@ -391,6 +407,10 @@ def main(argv=None):
                          "into the --n store vs into an empty one (written to benchmarks/results/scale.md)")
     ap.add_argument("--add", type=int, default=60)
     ap.add_argument("--e2e-n-process", type=int, default=2)
+    ap.add_argument("--e2e-baseline-src", help="also run the first analyze with the package in this src folder "
+                    "(e.g. `git archive COMMIT src | tar -x -C DIR`, then DIR/src) and compare")
+    ap.add_argument("--e2e-baseline-label", help="how the baseline is named in the table (default: its path)")
+    ap.add_argument("--no-write", action="store_true", help="print the section, do not write it to scale.md")
     ap.add_argument("--rss-child", help=argparse.SUPPRESS)
     ap.add_argument("--single-child", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -403,7 +423,8 @@ def main(argv=None):
         a.workdir.mkdir(parents=True, exist_ok=True)
         text = end_to_end(a, Config())
         print(text)
-        _write_section(text, "## End to end: `storylens analyze` beside bare spaCy, and a growing store")
+        if not a.no_write:
+            _write_section(text, "## End to end: `storylens analyze` beside bare spaCy, and a growing store")
         return
 
     from synth_corpus import write_corpus

@@ -181,11 +181,17 @@ class recording:
 def hand_over(vectors: dict[str, np.ndarray], config=None) -> None:
     """Vectors computed by the packaged encoder in another process: used (and stored) by this process's
     next ``embed`` calls instead of encoding the texts again. Ignored when ``config`` names another model."""
-    if not vectors or any(_paths(config)):
+    if not vectors or not packaged(config):
         return
     _pending.update(vectors)
     while len(_pending) > _PENDING_SIZE:
         _pending.popitem(last=False)
+
+
+def packaged(config=None) -> bool:
+    """Whether ``config`` (or the environment) leaves the packaged encoder in use: its vectors are the
+    same in every process, so one process may encode what another one reads."""
+    return not any(_paths(config))
 
 
 def _paths(config) -> tuple[str | None, str | None]:

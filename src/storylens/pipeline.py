@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .clean import clean_item
 from .clean.dedupe import Deduper
 from .config import Config
-from .embeddings import hand_over
+from .embeddings import packaged
 from .ingest import read_paths
 from .model import Analysis, Article, Document, Problem, Skip
 from .registry import CorpusContext, check_pipeline, load_plugins
@@ -160,6 +160,9 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
     summary = summary if summary is not None else RunSummary()
     deduper = Deduper(config.near_duplicate_threshold, store=store)
     parses = store.parse_cache(config)
+    # sentence vectors made by pool or Dask workers for the cross-article stages: stored with their
+    # articles, read back (not encoded again) by those stages, in this run and every later one
+    vectors = store.embedding_cache(config) if packaged(config) else None
     pending_dups: list[Document] = []
     # articles handed to the per-article stages but not stored yet: an exact copy read meanwhile
     # must still count as a duplicate, however far the stages read ahead (nlp.pipe, Dask shards)
@@ -235,7 +238,8 @@ def ingest_and_store(paths: Sequence[str], store, config: Config | None = None,
                     store.log(run_id, source_label(d.article), f"{p.stage}: {p.message}", level=p.level)
         summary.stored += store.add_documents(docs, run_id)
         parses.put_many({t: b for d in docs for t, b in d._parses.items()})
-        hand_over({t: v for d in docs for t, v in d._vectors.items()}, config)
+        if vectors is not None:
+            vectors.put_many({t: v for d in docs for t, v in d._vectors.items()})
         for d in docs:
             d._parses, d._vectors = {}, {}
         done = {d.article.id for d in docs}

@@ -438,6 +438,8 @@ def load_model(path: str | None = None) -> dict:
 def _blocks(feature_fn, ia, ib, clf, model: dict, block: int, first: int = 0) -> np.ndarray:
     """Probabilities of ``clf`` block by block; the feature rows start with tfidf_body and embed_lead
     (which pick the candidate pairs), the classifier reads the columns from ``first`` on."""
+    from ..scale.worker import one_openmp_thread
+
     ia, ib = np.asarray(ia, int), np.asarray(ib, int)
     out = np.zeros((len(ia), len(ib)), np.float32)
     for i in range(0, len(ia), block):
@@ -447,7 +449,8 @@ def _blocks(feature_fn, ia, ib, clf, model: dict, block: int, first: int = 0) ->
         cand = (flat[:, 0] >= model.get("min_tfidf", 0.02)) | (flat[:, 1 if first else 2] >= model.get("min_embed", 0.2))
         if cand.any():
             p = np.zeros(len(flat), np.float32)
-            p[cand] = clf.predict_proba(flat[cand][:, first:])[:, 1]
+            with one_openmp_thread():   # same probabilities; see one_openmp_thread
+                p[cand] = clf.predict_proba(flat[cand][:, first:])[:, 1]
             out[i:i + k] = p.reshape(k, len(ib))
     return out
 

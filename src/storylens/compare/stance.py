@@ -570,8 +570,11 @@ class StanceModel:
         # an artefact trained before the contradiction cues reads only the features it knows
         width = getattr(self.stage1, "n_features_in_", scal.shape[1])
         scal = scal[:, :width]
-        p_rel = self.stage1.predict_proba(scal)[:, 1]
-        p3 = self.stage2.predict_proba([h for h, _ in pairs], [b for _, b in pairs], scal, hv, tv)
+        from ..scale.worker import one_openmp_thread
+
+        with one_openmp_thread():   # same probabilities; see one_openmp_thread
+            p_rel = self.stage1.predict_proba(scal)[:, 1]
+            p3 = self.stage2.predict_proba([h for h, _ in pairs], [b for _, b in pairs], scal, hv, tv)
         return np.column_stack([p3 * p_rel[:, None], 1.0 - p_rel])
 
     def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> list[str]:
