@@ -142,3 +142,10 @@ def test_old_phoenix_country_prefixes_are_written_as_iso():
 def test_unita_is_angolan(nlp):
     e, src, tgt = _one(_coded(nlp, "UNITA rebels ambushed a government convoy on Tuesday."), "FIGHT")
     assert src is not None and src.country == "AGO"
+
+
+def test_an_uncoded_source_does_not_take_the_country_of_the_place(nlp):
+    # the one who acts may act from elsewhere: only the party acted on is placed by the sentence
+    coded = _coded(nlp, "European leaders have offered neutral venues like Geneva for the talks.")
+    for e, src, tgt in coded:
+        assert src is None or src.code is None or not src.code.startswith("CHE")

@@ -17,7 +17,10 @@ def _coded(nlp, text, prior="default"):
 
 
 def test_cameo_class_boundaries():
-    assert [event_model.cameo_class(c) for c in ("010", "036", "0831", "100", "1312", "163", "190")] == [0, 1, 2, 3, 3, 4, 4]
+    assert [event_model.cameo_class(c) for c in ("010", "036", "0831", "100", "1312", "145", "190")] == [0, 1, 2, 3, 3, 4, 4]
+    # reducing relations (sanctions, aid cuts) is verbal conflict in the PentaClass the ConfliBERT labels follow
+    assert [event_model.cameo_class(c) for c in ("163", "1621", "166", "172")] == [3, 3, 3, 4]
+    assert event_model.TYPE_CLASS["SANCTION"] == 3
     assert event_model.cameo_class(None, "FIGHT") == 4
     # investigating is verbal conflict and protest material conflict (Phoenix / GDELT quad classes)
     assert [event_model.cameo_class(c) for c in ("087", "090", "1322", "141")] == [2, 3, 3, 4]

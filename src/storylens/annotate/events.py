@@ -616,10 +616,12 @@ def _titled_country(ref: ActorRef | None, sent, ents, lex: Lexicon) -> None:
 
 
 def _domestic_country(ref: ActorRef | None, ents, lex: Lexicon) -> None:
-    """A party the tables cannot code (a group, a movement, a person without a title: "Shona rebels",
+    """A target the tables cannot code (a group, a movement, a person without a title: "Shona rebels",
     "police") is, as event data code unidentified domestic actors, of the one country the sentence
-    places itself in ("The Mozambique government accepted demands from Shona rebels" -> MOZ). A titled
-    actor is left to _titled_country (an unplaceable nationality there names another state)."""
+    places itself in ("The Mozambique government accepted demands from Shona rebels" -> MOZ): the act
+    reaches it where the sentence is. Not a source: who acts may act from elsewhere ("European leaders
+    offered Geneva", "world leaders work to resolve the crisis in Ukraine"). A titled actor is left to
+    _titled_country (an unplaceable nationality there names another state)."""
     if ref is None or ref.code or not ref.text or _titled(ref, lex):
         return
     country = _sentence_country(ents)
@@ -716,7 +718,7 @@ def _build_event(doc: Document, sent, c: Candidate, index: ActorIndex, lex: Lexi
             target = other
     for ref in (source, target):
         _titled_country(ref, sent, ents, lex)
-        _domestic_country(ref, ents, lex)
+    _domestic_country(target, ents, lex)
     location = _location(tok, ents, [source, target])
     if source is None and c.kind == "verb" and _passive_subject(tok) is not None:
         source, target, location = _passive_place(tok, ents, index, published, speaker, target, location)
