@@ -1010,9 +1010,14 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
         for x in evs:
             e = x[0]
             p, q = ps, qs
+            no_event = ps[0]
             if id(e) in clause_probs:
                 pc, qc = clause_probs[id(e)]
                 p, q = (ps + pc) / 2, (qs + qc) / 2
+                # a statement as a whole can hold an act in its clause ("it would read like a soap opera:
+                # ... he'll only talk to Trump, not Zelensky"), and a clause cut out of a report can read
+                # as a bare statement: either reading of an act keeps the event
+                no_event = min(ps[0], pc[0])
             base = getattr(e, "_base", None)
             if base is not None:
                 if any(y[0] is base for y in kept):
@@ -1021,7 +1026,7 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
                     e.confidence = round(0.9 * (base.confidence or 0), 3)
                     kept.append(x)
                 continue
-            if p[0] >= prm.none_at:
+            if no_event >= prm.none_at:
                 continue
             cls = cameo_class(e.cameo, e.type)
             if p[cls] < (prm.matched_veto if getattr(e, "_matched", False) else prm.veto):
