@@ -39,12 +39,12 @@ TYPE_CODE = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "050", "COOPERATE": "0
 
 
 def cameo_class(cameo: str | None, etype: str | None = None) -> int:
-    """PentaClass of a CAMEO code (01-02 -> 0, 03-05 -> 1, 06-08 -> 2, 09-13 -> 3, 14-20 -> 4), the Phoenix /
+    """PentaClass of a CAMEO code (01-02 -> 0, 03-05 -> 1, 06-08 -> 2, 09-13 and 16 -> 3, other 14-20 -> 4), the Phoenix /
     GDELT quad classes with statements apart: investigating is verbal conflict and protest material
     conflict, as the ConfliBERT annotators label them too ("investigat..." sentences: 21 of 29 in
     class 3; protests and demonstrations: mostly class 4), and reducing relations (CAMEO 16: sanctions,
-    embargoes, aid cuts, expulsions) is verbal conflict, as in the Phoenix PentaClass and as the ConfliBERT
-    annotators label it (tune sentences with a SANCTION candidate: 43 of 54 in class 3, 1 in class 4)."""
+    embargoes, aid cuts, expulsions) is verbal conflict, as the ConfliBERT annotators label it (tune
+    sentences whose dictionary event is a SANCTION: 43 of 54 in class 3, 1 in class 4)."""
     if cameo and cameo[:2].isdigit():
         root = int(cameo[:2])
         return 0 if root <= 2 else 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 or root == 16 else 4
