@@ -65,11 +65,9 @@ def analyze_sentences(texts: list[str], dates: list[str | None] | None = None, w
 
 
 def penta(cameo: str | None, etype: str | None = None) -> int:
-    """CAMEO PentaClass of an event code (01-02 -> 0, 03-05 -> 1, 06-08 -> 2, 09-13 -> 3, 14-20 -> 4)."""
-    if cameo and cameo[:2].isdigit():
-        root = int(cameo[:2])
-        return 0 if root <= 2 else 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+    """CAMEO PentaClass of an event code (01-02 -> 0, 03-05 -> 1, 06-08 -> 2, 09-13 and 16 -> 3, the rest of
+    14-20 -> 4): the product's own reading (storylens.annotate.event_model.cameo_class)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from storylens.annotate.event_model import TYPE_CLASS
+    from storylens.annotate.event_model import cameo_class
 
-    return TYPE_CLASS.get(etype or "", 0)
+    return cameo_class(cameo, etype)

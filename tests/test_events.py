@@ -285,3 +285,33 @@ def test_analysis_json_events_carry_codes_without_canonical_actors(tmp_path):
     assert fight[0]["target"] is None  # "Turkish fuel depots" is no canonical actor, but its code is known
     met = [e for e in events if e["type"] == "CONSULT"]
     assert {e["source_code"] for e in met} == {"KENGOV", "UGAGOV"}, [(e["type"], e["source_code"]) for e in events]
+
+
+def test_cameo_to_plover_follows_the_gold_records_type_set():
+    # cameo_plover.tsv (scripts/build_event_data.py): embargoes, boycotts and sanctions (CAMEO 163) stand
+    # under the table's "16: SANCTION" heading; easing a curfew or emergency rule is a child of 081 (CONCEDE)
+    from storylens.annotate.event_lexicon import lexicon
+
+    lex = lexicon()
+    assert lex.plover_of("163")[0] == "SANCTION" and lex.plover_of("1312")[0] == "THREATEN"
+    assert lex.plover_of("0813")[0] == "CONCEDE" and lex.plover_of("0871")[0] == "RETREAT"
+    assert lex.plover_of("171")[0] == "COERCE"
+
+
+def test_imposing_sanctions_is_a_sanction(nlp):
+    coded = code_events(_doc_parsed(nlp, "The European Union imposed sanctions on Belarus."), prior=None)
+    assert [e.type for e, _, _ in coded] == ["SANCTION"]
+    e, src, tgt = coded[0]
+    assert src.country == "IGO" and tgt.country == "BLR"
+
+
+def test_a_vow_to_use_force_is_a_threat(nlp):
+    doc = _doc(nlp, "Kurdish rebels have vowed to fight until they control the mountain villages near the border.")
+    assert "THREATEN" in [e.type for e in doc.events]
+    assert "FIGHT" not in [e.type for e in doc.events]
+
+
+def _doc_parsed(nlp, text):
+    doc = next(parse([Article(id="t1", source_path="t", text=text, published="2024-05-15")], nlp))
+    extract_entities(doc)
+    return doc

@@ -1,6 +1,6 @@
 """Who is source and who is target, by syntactic role, on sentences written for these tests."""
 from storylens.annotate.entities import extract_entities
-from storylens.annotate.event_actors import code_from_words
+from storylens.annotate.event_actors import ActorRef, code_from_words
 from storylens.annotate.events import code_events
 from storylens.annotate.nlp import parse
 from storylens.model import Article
@@ -111,3 +111,41 @@ def test_a_titled_actor_takes_no_country_from_the_other_party(nlp):
 def test_a_demonym_the_knowledge_base_lacks_still_gets_its_sector(nlp):
     e, src, tgt = _one(_coded(nlp, "The Swedish Foreign Minister criticised Russia."), "DISAPPROVE")
     assert src is not None and src.code == "SWEGOV"
+
+
+def test_an_uncoded_party_is_of_the_one_country_the_sentence_is_in(nlp):
+    # event data code an unidentified domestic actor with the country where the event takes place
+    e, src, tgt = _one(_coded(nlp, "The Peruvian government accepted demands from Quenta farmers that it build new roads."), "CONCEDE")
+    assert src.code == "PERGOV" and tgt is not None and tgt.text.endswith("farmers") and tgt.country == "PER"
+
+
+def test_an_uncoded_party_borrows_nothing_when_the_sentence_names_two_countries(nlp):
+    coded = _coded(nlp, "Quenta farmers protested against the Chilean and Peruvian governments.")
+    assert coded
+    for e, src, tgt in coded:
+        assert src is None or src.code is None or src.text != "Quenta farmers"
+
+
+def test_a_titled_person_takes_the_country_of_a_city_the_sentence_names(nlp):
+    e, src, tgt = _one(_coded(nlp, "President Okwaro Mbeleni threatened to impose a curfew in Nairobi."), "THREATEN")
+    assert src is not None and src.code == "KENGOV"
+
+
+def test_old_phoenix_country_prefixes_are_written_as_iso():
+    # legacy_country_codes.tsv: codes of the Phoenix dictionaries the shared table does not map
+    assert ActorRef("UNITA", 0, 5, None, "ANGREB").code == "AGOREB"
+    assert ActorRef("UNITA", 0, 5, None, "ANGREB").country == "AGO"
+    assert ActorRef("x", 0, 1, None, "RUSGOV").code == "RUSGOV"
+    assert ActorRef("x", 0, 1).code is None
+
+
+def test_unita_is_angolan(nlp):
+    e, src, tgt = _one(_coded(nlp, "UNITA rebels ambushed a government convoy on Tuesday."), "FIGHT")
+    assert src is not None and src.country == "AGO"
+
+
+def test_an_uncoded_source_does_not_take_the_country_of_the_place(nlp):
+    # the one who acts may act from elsewhere: only the party acted on is placed by the sentence
+    coded = _coded(nlp, "European leaders have offered neutral venues like Geneva for the talks.")
+    for e, src, tgt in coded:
+        assert src is None or src.code is None or not src.code.startswith("CHE")

@@ -17,7 +17,10 @@ def _coded(nlp, text, prior="default"):
 
 
 def test_cameo_class_boundaries():
-    assert [event_model.cameo_class(c) for c in ("010", "036", "0831", "100", "1312", "163", "190")] == [0, 1, 2, 3, 3, 4, 4]
+    assert [event_model.cameo_class(c) for c in ("010", "036", "0831", "100", "1312", "145", "190")] == [0, 1, 2, 3, 3, 4, 4]
+    # reducing relations (sanctions, aid cuts) is verbal conflict in the PentaClass the ConfliBERT labels follow
+    assert [event_model.cameo_class(c) for c in ("163", "1621", "166", "172")] == [3, 3, 3, 4]
+    assert event_model.TYPE_CLASS["SANCTION"] == 3
     assert event_model.cameo_class(None, "FIGHT") == 4
     # investigating is verbal conflict and protest material conflict (Phoenix / GDELT quad classes)
     assert [event_model.cameo_class(c) for c in ("087", "090", "1322", "141")] == [2, 3, 3, 4]
@@ -216,3 +219,32 @@ def test_open_to_talks_is_intent_even_when_the_preposition_hangs_on_the_copula(n
 def test_a_group_of_is_the_actor_it_is_a_group_of(nlp):
     coded = _coded(nlp, "A group of Kenyan farmers continued their hunger strike on Monday.", prior=None)
     assert coded and coded[0][1] is not None and coded[0][1].country == "KEN"
+
+
+def test_an_act_in_its_own_clause_survives_a_sentence_that_reads_as_a_statement(nlp):
+    from storylens.annotate.events import decide, dictionary_events
+
+    text = ("If it were not so grave, it would read like a farce: the Kessarese president says he is ready for "
+            "talks but that he will only talk directly to the Tarvish king, not the Dravonian prime minister.")
+    m = event_model.model()
+
+    def run(clause_p0):
+        doc = next(parse([Article(id="t1", source_path="t", text=text, published="2024-05-15")], nlp))
+        extract_entities(doc)
+        per = dictionary_events(doc)
+        assert any(getattr(x[0], "_clause", None) for _, evs in per for x in evs)
+
+        def proba(texts, vectors=None):
+            P = np.tile([0.9, 0.05, 0.0, 0.05, 0.0], (len(texts), 1))       # the whole sentence: a statement
+            P[1:] = [clause_p0, 0.5 - clause_p0 / 2, 0.0, 0.5 - clause_p0 / 2, 0.0]  # its clause
+            Q = np.full((len(texts), len(m.types)), 1.0 / len(m.types))
+            return P, Q
+
+        fake = event_model.EventModel.__new__(event_model.EventModel)
+        fake.__dict__.update(m.__dict__)
+        fake.proba = proba
+        decide(doc, per, fake)
+        return [x[0].type for _, evs in per for x in evs]
+
+    assert run(0.1)           # the clause reads as an act: its events stay
+    assert run(0.95) == []    # both readings a statement: no event

@@ -49,6 +49,10 @@ class ActorRef:
     entity: str | None = None
     code: str | None = None       # CAMEO-style actor code (RUSGOV, USA, IGOUNO ...)
 
+    def __post_init__(self):
+        # older Phoenix country prefixes the shared table lacks are written as ISO ("ANGREB" -> "AGOREB")
+        self.code = lexicon().modern_code(self.code)
+
     @property
     def country(self) -> str | None:
         # CAMEO country codes that are not ISO ("ROM", "ZAR") read as ISO; IGO/NGO stay as written

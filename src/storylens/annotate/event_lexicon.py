@@ -35,6 +35,14 @@ class Lexicon:
     intent: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (type, mode) -> (type, CAMEO)
     # country names and demonyms the shared country table lacks (country_aliases.tsv) -> ISO3
     country_alias: dict[str, str] = field(default_factory=dict)
+    # older CAMEO country codes the shared table does not map (legacy_country_codes.tsv) -> ISO3
+    legacy_codes: dict[str, str] = field(default_factory=dict)
+
+    def modern_code(self, code: str | None) -> str | None:
+        """An actor code with an older country prefix written as ISO ("ANGREB" -> "AGOREB")."""
+        if code and code[:3] in self.legacy_codes:
+            return self.legacy_codes[code[:3]] + code[3:]
+        return code
 
     def plover_of(self, code: str | None) -> tuple[str, str, str] | None:
         """PLOVER entry for a CAMEO code, falling back to its parent codes (0311 -> 031 -> 03)."""
@@ -98,4 +106,5 @@ def lexicon() -> Lexicon:
     cues = {r[0]: {w.strip() for w in r[1].split(",")} for r in _rows("cues.tsv")}
     intent = {(r[0], r[1]): (r[2], r[3]) for r in _rows("intent_types.tsv")}
     aliases = {r[0]: r[1] for r in _rows("country_aliases.tsv")} if (DATA / "country_aliases.tsv").exists() else {}
-    return Lexicon(plover, synsets, verbs, nouns, igo, cues, multiword, intent, aliases)
+    legacy = {r[0]: r[1] for r in _rows("legacy_country_codes.tsv")}
+    return Lexicon(plover, synsets, verbs, nouns, igo, cues, multiword, intent, aliases, legacy)

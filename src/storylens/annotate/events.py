@@ -585,25 +585,48 @@ def _date(tok, ents, published: str | None) -> tuple[str | None, str | None]:
     return resolve_date(pick.text, published), pick.text
 
 
+def _sentence_country(ents) -> str | None:
+    """The one country the sentence's place and nationality names point to ("Algiers", "Mozambique",
+    "Cairo's"), or None when they name none or several."""
+    codes = set()
+    for e in ents:
+        if e.label_ in ("GPE", "NORP", "LOC"):
+            code = code_from_words([t.text for t in e])
+            if code and len(code) >= 3 and code[:3].isalpha() and not code.startswith(("IGO", "NGO", "X")):
+                codes.add(code[:3])
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _titled(ref: ActorRef, lex: Lexicon) -> bool:
+    return not lex.cues["title"].isdisjoint(w.strip(",.").lower() for w in ref.text.replace("-", " - ").split())
+
+
 def _titled_country(ref: ActorRef | None, sent, ents, lex: Lexicon) -> None:
     """A titled person the actor tables do not know gets the government code of the one country the
     sentence names ("President Abdelaziz Bouteflika ... curfew in Algiers" -> DZAGOV), unless the
     phrase names a nationality of its own that no table places ("The Dravonian Foreign Minister
     criticised Russia" is no Russian minister)."""
-    if ref is None or ref.code or not ref.text:
-        return
-    if lex.cues["title"].isdisjoint(w.strip(",.").lower() for w in ref.text.replace("-", " - ").split()):
+    if ref is None or ref.code or not ref.text or not _titled(ref, lex):
         return
     if any(e.label_ in ("GPE", "NORP") and e.start_char < ref.end and ref.start < e.end_char for e in ents):
         return
-    codes = set()
-    for e in ents:
-        if e.label_ in ("GPE", "NORP"):
-            code = code_from_words([t.text for t in e])
-            if code and len(code) >= 3 and code[:3].isalpha() and not code.startswith(("IGO", "NGO", "X")):
-                codes.add(code[:3])
-    if len(codes) == 1:
-        ref.code = codes.pop() + "GOV"
+    country = _sentence_country(ents)
+    if country:
+        ref.code = country + "GOV"
+
+
+def _domestic_country(ref: ActorRef | None, ents, lex: Lexicon) -> None:
+    """A target the tables cannot code (a group, a movement, a person without a title: "Shona rebels",
+    "police") is, as event data code unidentified domestic actors, of the one country the sentence
+    places itself in ("The Mozambique government accepted demands from Shona rebels" -> MOZ): the act
+    reaches it where the sentence is. Not a source: who acts may act from elsewhere ("European leaders
+    offered Geneva", "world leaders work to resolve the crisis in Ukraine"). A titled actor is left to
+    _titled_country (an unplaceable nationality there names another state)."""
+    if ref is None or ref.code or not ref.text or _titled(ref, lex):
+        return
+    country = _sentence_country(ents)
+    if country:
+        ref.code = country
 
 
 def _other_conjunct(doc, target: ActorRef, index, date, source: ActorRef) -> ActorRef | None:
@@ -695,6 +718,7 @@ def _build_event(doc: Document, sent, c: Candidate, index: ActorIndex, lex: Lexi
             target = other
     for ref in (source, target):
         _titled_country(ref, sent, ents, lex)
+    _domestic_country(target, ents, lex)
     location = _location(tok, ents, [source, target])
     if source is None and c.kind == "verb" and _passive_subject(tok) is not None:
         source, target, location = _passive_place(tok, ents, index, published, speaker, target, location)
@@ -986,9 +1010,14 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
         for x in evs:
             e = x[0]
             p, q = ps, qs
+            no_event = ps[0]
             if id(e) in clause_probs:
                 pc, qc = clause_probs[id(e)]
                 p, q = (ps + pc) / 2, (qs + qc) / 2
+                # a statement as a whole can hold an act in its clause ("it would read like a soap opera:
+                # ... he'll only talk to Trump, not Zelensky"), and a clause cut out of a report can read
+                # as a bare statement: either reading of an act keeps the event
+                no_event = min(ps[0], pc[0])
             base = getattr(e, "_base", None)
             if base is not None:
                 if any(y[0] is base for y in kept):
@@ -997,7 +1026,7 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
                     e.confidence = round(0.9 * (base.confidence or 0), 3)
                     kept.append(x)
                 continue
-            if p[0] >= prm.none_at:
+            if no_event >= prm.none_at:
                 continue
             cls = cameo_class(e.cameo, e.type)
             if p[cls] < (prm.matched_veto if getattr(e, "_matched", False) else prm.veto):
