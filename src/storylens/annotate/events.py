@@ -923,8 +923,9 @@ _CLAUSE_SHARE = 0.7  # a clause shorter than this share of its sentence is also 
 
 def _clause_text(sent, tok, lex: Lexicon) -> str | None:
     """The trigger's own clause (its subtree, with its subject when that stands outside) when it is a
-    clearly smaller part of a long sentence: "It would read like a soap opera: ... he'll only talk to
-    Trump, not Zelensky" is a statement as a whole but a refusal in its clause."""
+    clearly smaller part of a long sentence: "It would be the same old quarrel, the envoy wrote: the
+    minister will only meet the mediators, not the rebels" is a statement as a whole but a refusal in
+    its clause."""
     head = tok
     while head.dep_ in ("xcomp", "dobj", "pobj", "prep", "acomp", "pcomp") and head.head.i != head.i \
             and head.head.lemma_.lower() not in lex.cues["speech"]:
@@ -1014,9 +1015,8 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
             if id(e) in clause_probs:
                 pc, qc = clause_probs[id(e)]
                 p, q = (ps + pc) / 2, (qs + qc) / 2
-                # a statement as a whole can hold an act in its clause ("it would read like a soap opera:
-                # ... he'll only talk to Trump, not Zelensky"), and a clause cut out of a report can read
-                # as a bare statement: either reading of an act keeps the event
+                # a statement as a whole can hold an act in its clause (see _clause_text), and a clause
+                # cut out of a report can read as a bare statement: either reading of an act keeps the event
                 no_event = min(ps[0], pc[0])
             base = getattr(e, "_base", None)
             if base is not None:
