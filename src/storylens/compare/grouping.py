@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from sys import intern
 from typing import Sequence
 
 import numpy as np
@@ -110,7 +111,8 @@ def tfidf(text: str) -> dict[str, float]:
         counts[t] = counts.get(t, 0) + 1
     vec = {t: (1.0 + math.log(n)) * idf.get(t, top) for t, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
+    # every article of the store keeps three of these at once: one shared copy of each term, not one per article
+    return {intern(t): v / norm for t, v in vec.items()}
 
 
 def _stem(trigger: str) -> str:
@@ -198,8 +200,8 @@ def describe(view, vec: np.ndarray, types: dict[str, str]) -> ArticleRep:
         id=view.id, vec=vec, actors=main, terms=tfidf(title + "\n" + text), lead=tfidf(lead_text),
         top=tfidf(top_text),
         actor_counts=people, places=frozenset(places), triggers=frozenset(triggers), types=frozenset(etypes),
-        days=frozenset(days), years=frozenset(_YEAR.findall(text)),
-        numbers=frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n)),
+        days=frozenset(days), years=frozenset(map(intern, _YEAR.findall(text))),
+        numbers=frozenset(intern(n) for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n)),
         published=_ordinal(view.doc.article.published), length=len(_WORDS.findall(text)),
     )
 
