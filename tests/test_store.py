@@ -102,6 +102,29 @@ def test_sentence_parses_are_kept_in_the_store_and_read_back_without_the_model(t
     assert other.cache.get_many(texts) == {}
 
 
+def test_a_parser_with_a_store_holds_a_bounded_number_of_parses_and_reads_the_rest_back(tmp_path):
+    from storylens.compare.context import Parser
+    from storylens.config import Config
+
+    store = Store(tmp_path / "s.sqlite")
+    texts = [f"Minister {n} refused to meet the envoy in Geneva on day {i}." for i, n in
+             enumerate(["Ruiz", "Kell", "Okafor", "Lind", "Tanaka", "Moreau", "Silva", "Novak", "Haddad", "Berg"])]
+    free = Parser(None)                     # no store: every parse is held
+    free.parse_many(texts)
+    first = Parser(None, store.parse_cache(Config()))
+    first.parse_many(texts[:3])             # some parses are in the store before the bounded parser asks
+    bounded = Parser(None, store.parse_cache(Config()), keep=4)
+    bounded.READ = 3
+    bounded.parse_many(texts)
+    assert len(bounded._cache) == 0 and store.parse_cache(Config()).have_many(texts) == set(texts)
+    for t in texts + texts[::-1]:
+        a, b = free(t), bounded(t)
+        assert len(bounded._cache) <= 4
+        assert [(x.text, x.lemma_, x.pos_, x.dep_, x.head.i, x.ent_type_) for x in a] == \
+               [(x.text, x.lemma_, x.pos_, x.dep_, x.head.i, x.ent_type_) for x in b]
+    assert len(free._cache) == len(texts)
+
+
 def test_a_parse_cut_from_the_middle_of_a_sentence_and_a_name_is_packed_as_a_valid_doc():
     from storylens.annotate.nlp import load_nlp
     from storylens.text.parses import pack_doc, unpack_doc

@@ -482,6 +482,17 @@ class ParseCache(_TextCache):
     """Packed sentence parses (storylens.text.parses), keyed by (spaCy model, text)."""
     table, column = "parses", "data"
 
+    def have_many(self, texts: Sequence[str]) -> set[str]:
+        """The texts whose parse is stored (none of them read)."""
+        keys = {self._key(t): t for t in set(texts)}
+        items = list(keys)
+        out: set[str] = set()
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            q = f"SELECT key FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
+            out.update(keys[bytes(r["key"])] for r in self.store.conn.execute(q, chunk))
+        return out
+
 
 def _insert_all(c, table: str, cls, items) -> None:
     """Insert dataclass items by field name (lists and dicts as JSON), so a field added to the model
