@@ -45,6 +45,8 @@ def _stored(db: Path) -> int | None:
 
 
 def run(jsonl: Path, work: Path, n_process: int, interval: float):
+    """Run analyze and sample it until it exits. The samples so far are written to samples.json in
+    the work folder every minute, so a run stopped early still leaves its curve."""
     import psutil
 
     db = work / "soak.sqlite"
@@ -64,6 +66,8 @@ def run(jsonl: Path, work: Path, n_process: int, interval: float):
             samples.append((time.time() - t0, _stored(db), sum(each), max(each), _pss(procs)))
         except psutil.Error:
             pass
+        if samples and len(samples) % max(1, int(60 / interval)) == 0:
+            (work / "samples.json").write_text(json.dumps(samples))
         time.sleep(interval)
     out = proc.stdout.read()
     return samples, proc.returncode, out, time.time() - t0
