@@ -273,8 +273,8 @@ def reanalyze(store, config: Config | None = None, problems: list[Problem] | Non
     caches = {"embed_cache": store.embedding_cache(config), "parse_cache": store.parse_cache(config)}
     analysis, state = analyze_documents(documents, replace(config, **caches),
                                         store.get_state("compare", {}), problems)
-    # the analysis keeps the quotes and events; the documents' sentences, entities and texts go now,
-    # before every article is read again (with its raw text) for the export
+    # the analysis keeps the quotes and events; what only the documents held (sentences, entities) goes
+    # before every article is read again (with its raw text) for the export, which shares their texts
     texts = {d.article.id: d.article.text for d in documents}
     del documents
     analysis.articles = store.articles(include_duplicates=True)

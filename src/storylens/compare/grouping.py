@@ -24,6 +24,7 @@ import datetime as _dt
 import gzip
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -225,14 +226,16 @@ def represent(views: Sequence, types: dict[str, str] | None = None, config=None)
 # ---- vectorised pair features ---------------------------------------------------------------
 
 def _incidence(dicts: Sequence[dict]) -> sparse.csr_matrix:
+    # typed arrays, not lists of Python numbers: over a whole store these hold millions of entries
     vocab: dict = {}
-    rows, cols, vals = [], [], []
+    rows, cols, vals = array("q"), array("q"), array("d")
     for i, d in enumerate(dicts):
         for k, v in d.items():
             rows.append(i)
             cols.append(vocab.setdefault(k, len(vocab)))
             vals.append(v)
-    return sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(len(dicts), max(1, len(vocab))))
+    return sparse.csr_matrix((np.asarray(vals, np.float32), (np.frombuffer(rows, np.int64), np.frombuffer(cols, np.int64))),
+                             shape=(len(dicts), max(1, len(vocab))))
 
 
 def _unit(d: dict) -> dict:
