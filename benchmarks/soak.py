@@ -5,13 +5,14 @@
 One child process runs `storylens analyze corpus.jsonl --n-process P --no-report` on a synthetic corpus
 (scripts/synth_corpus.py). Every second the benchmark samples the memory of that process and all its
 children (psutil) and how many articles the store holds (a read-only SQLite query). Two measures: RSS, and
-PSS (proportional set size, Linux): the pool processes are forked from the analyze process and share many
-pages with it (the Python runtime, the loaded models), and RSS counts each shared page once per process
-that maps it, so summed RSS overstates what the job uses; PSS splits every shared page among the processes
-that map it, so summed PSS is the memory the job really holds. At each multiple of --every stored articles
+PSS (proportional set size, Linux): the pool processes share pages with the analyze process (the shared
+libraries and whatever files they all map), and RSS counts each shared page once per process that maps
+it, so summed RSS overstates what the job uses; PSS splits every shared page among the processes that map
+it, so summed PSS is the memory the job really holds. At each multiple of --every stored articles
 it keeps one sample; the slope of memory against stored articles (least squares, the first mark left out as
 warm-up) says whether memory grows with the store. The cross-article phase that follows the last article
-is reported apart (its peak). The plot (memory against stored articles) is written to benchmarks/soak_rss.png.
+is reported apart (its peak). The plot (memory against stored articles, and against time with the
+cross-article phase shaded) is written to benchmarks/soak_rss.png.
 """
 from __future__ import annotations
 
@@ -117,15 +118,18 @@ def slope(points, col: int = 2) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den / 1024 if den else float("nan")
 
 
-def plot(samples, pts, n: int, path: Path, title: str) -> None:
+def plot(samples, pts, n: int, path: Path, title: str, ingest_end: float | None = None) -> None:
+    """Left: memory against stored articles (the marks). Right: memory against elapsed time, with the
+    cross-article phase after the last article shaded (on the left it is one vertical line at n)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    fig, (ax, at) = plt.subplots(1, 2, figsize=(12, 4.5), dpi=100, gridspec_kw={"width_ratios": [3, 2]})
     xs = [s for _, s, *_ in samples if s is not None]
     ys = [r / 2**20 for _, s, r, *_ in samples if s is not None]
+    top = max(ys + [1]) * 1.15
     ax.plot(xs, ys, lw=0.8, color="#888", label="RSS, all processes, every second")
     ax.plot([p[0] for p in pts], [p[2] / 2**20 for p in pts], "o-", color="#c33", label="RSS, all processes summed")
     ax.plot([p[0] for p in pts], [p[3] / 2**20 for p in pts], "s--", color="#36c", label="RSS, largest process")
@@ -135,10 +139,24 @@ def plot(samples, pts, n: int, path: Path, title: str) -> None:
     ax.set_xlabel("articles stored")
     ax.set_ylabel("memory of analyze and its workers (MiB)")
     ax.set_xlim(0, n * 1.02)
-    ax.set_ylim(0, max(ys + [1]) * 1.15)
+    ax.set_ylim(0, top)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
-    ax.set_title(title, fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title, fontsize=9)
+    ts = [t / 60 for t, *_ in samples]
+    at.plot(ts, [s[2] / 2**20 for s in samples], lw=0.8, color="#c33", label="RSS summed")
+    at.plot(ts, [s[3] / 2**20 for s in samples], lw=0.8, color="#36c", label="RSS, largest process")
+    pss = [(t / 60, s[4] / 2**20) for t, s in zip([x[0] for x in samples], samples) if s[4] is not None]
+    if pss:
+        at.plot([a for a, _ in pss], [b for _, b in pss], lw=0.8, color="#393", label="PSS summed")
+    if ingest_end is not None:
+        at.axvspan(ingest_end / 60, ts[-1] if ts else ingest_end / 60, color="#fc6", alpha=0.3,
+                   label="cross-article phase")
+    at.set_xlabel("minutes since start")
+    at.set_ylim(0, top)
+    at.grid(alpha=0.3)
+    at.legend(loc="lower left", fontsize=8)
+    at.set_title("the same run against time", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -165,7 +183,19 @@ def main(argv=None) -> int:
     ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
     ap.add_argument("--png", type=Path, default=ROOT / "benchmarks" / "soak_rss.png")
     ap.add_argument("--write", action="store_true", help="write the section into benchmarks/results/scale.md")
+    ap.add_argument("--replot", type=Path, metavar="SAMPLES_JSON",
+                    help="only redraw the plot from the samples.json of a finished run (with its --n, --every, "
+                         "--words and --n-process)")
     a = ap.parse_args(argv)
+
+    if a.replot:
+        samples = _padded(json.loads(a.replot.read_text()))
+        pts, ingest_end = marks(samples, a.n, a.every)
+        stored = max((s[1] for s in samples if s[1] is not None), default=0)
+        plot(samples, pts, a.n, a.png, f"storylens analyze --n-process {a.n_process}: {stored:,} articles of "
+             f"~{a.words} words, slope {slope(pts[1:]):.1f} KB/article (RSS), {slope(pts[1:], col=4):.1f} (PSS)",
+             ingest_end)
+        return 0
 
     from synth_corpus import write_corpus
 
@@ -193,7 +223,7 @@ def main(argv=None) -> int:
 
     title = (f"storylens analyze --n-process {a.n_process}: {stored:,} articles of ~{a.words} words, "
              f"slope {kb:.1f} KB/article (RSS), {kb_pss:.1f} (PSS)")
-    plot(samples, pts, a.n, a.png, title)
+    plot(samples, pts, a.n, a.png, title, ingest_end)
     summary = [ln for ln in out.splitlines() if ln.startswith("read ")]
     lines = [START, "## Soak: memory while the store grows", "",
              f"**Command** (started {started}, {os.cpu_count()} CPUs, load average {load0:.1f} before / "
