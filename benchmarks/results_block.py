@@ -9,8 +9,10 @@ def replace_block(path: Path, start: str, end: str, lines: list[str]) -> None:
     or append them when the markers are not there yet: the rest of the hand-written file stays as it is."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     block = "\n".join(lines)
-    if start in text and end in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    if start in text and end in text[text.index(start):]:
+        # the end marker that closes this block, not a stray one earlier in the file
+        i = text.index(start)
+        text = text[:i] + block + text[text.index(end, i) + len(end):]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")

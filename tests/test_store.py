@@ -102,6 +102,29 @@ def test_sentence_parses_are_kept_in_the_store_and_read_back_without_the_model(t
     assert other.cache.get_many(texts) == {}
 
 
+def test_a_parser_with_a_store_holds_a_bounded_number_of_parses_and_reads_the_rest_back(tmp_path):
+    from storylens.compare.context import Parser
+    from storylens.config import Config
+
+    store = Store(tmp_path / "s.sqlite")
+    texts = [f"Minister {n} refused to meet the envoy in Geneva on day {i}." for i, n in
+             enumerate(["Ruiz", "Kell", "Okafor", "Lind", "Tanaka", "Moreau", "Silva", "Novak", "Haddad", "Berg"])]
+    free = Parser(None)                     # no store: every parse is held
+    free.parse_many(texts)
+    first = Parser(None, store.parse_cache(Config()))
+    first.parse_many(texts[:3])             # some parses are in the store before the bounded parser asks
+    bounded = Parser(None, store.parse_cache(Config()), keep=4)
+    bounded.READ = 3
+    bounded.parse_many(texts)
+    assert len(bounded._cache) == 0 and store.parse_cache(Config()).have_many(texts) == set(texts)
+    for t in texts + texts[::-1]:
+        a, b = free(t), bounded(t)
+        assert len(bounded._cache) <= 4
+        assert [(x.text, x.lemma_, x.pos_, x.dep_, x.head.i, x.ent_type_) for x in a] == \
+               [(x.text, x.lemma_, x.pos_, x.dep_, x.head.i, x.ent_type_) for x in b]
+    assert len(free._cache) == len(texts)
+
+
 def test_a_parse_cut_from_the_middle_of_a_sentence_and_a_name_is_packed_as_a_valid_doc():
     from storylens.annotate.nlp import load_nlp
     from storylens.text.parses import pack_doc, unpack_doc
@@ -114,3 +137,41 @@ def test_a_parse_cut_from_the_middle_of_a_sentence_and_a_name_is_packed_as_a_val
     assert all(t.head.i < len(back) for t in back)
     assert [t for t in back if t.head.i == t.i]           # at least one root
     assert back[0].ent_iob_ in ("B", "O")
+
+
+def test_documents_read_back_without_raw_text_share_repeated_strings(tmp_path):
+    from storylens.model import Entity, Mention, Quote, Sentence, to_dict
+
+    text = "Ruiz said the talks had stalled. Kell said nothing at all about the harbor today."
+    s1, s2 = Sentence(0, 32, text[:32]), Sentence(33, len(text), text[33:])
+    doc = _doc(1, text)
+    doc.sentences = [s1, s2]
+    doc.entities = [Entity(id="a1:E0", name="Ruiz", type="PERSON", mentions=[Mention("a1", 0, 4, "Ruiz", "surname")])]
+    doc.quotes = [Quote(id="a1:Q1", article_id="a1", text=text[5:31], kind="indirect", start=5, end=31,
+                        sentence=s1.text, speaker_entity="a1:E0", speaker_entities=["a1:E0"])]
+    st = Store(tmp_path / "db.sqlite")
+    st.add_documents([doc])
+    full = next(st.iter_documents())
+    light = next(st.iter_documents(raw=False))
+    assert full.article.raw == text and light.article.raw == ""
+    full.article.raw = ""
+    assert to_dict(light) == to_dict(full)
+    q, e = light.quotes[0], light.entities[0]
+    assert q.sentence is light.sentences[0].text
+    assert q.article_id is light.article.id and e.mentions[0].article_id is light.article.id
+    assert q.speaker_entity is e.id
+
+
+def test_analysis_json_is_written_item_by_item_as_the_whole_dict_would_be(tmp_path):
+    import io
+    import json
+
+    from sample_data import sample_analysis
+    from storylens.store.export import analysis_dict, write_json, write_json_lines
+
+    an = sample_analysis()
+    path = write_json(an, tmp_path / "analysis.json")
+    whole = io.StringIO()
+    write_json_lines(analysis_dict(an), whole)
+    assert path.read_text(encoding="utf-8") == whole.getvalue()
+    assert json.loads(whole.getvalue())["articles"] and "raw" not in json.loads(whole.getvalue())["articles"][0]

@@ -300,3 +300,22 @@ def test_summary_picks_what_plain_mmr_picks(seed, monkeypatch):
     vecs = np.vstack([table[s.text] for v in views for _, s in stories.summary_candidates(v)])
     assert got == _mmr_reference(views, reps, vecs)
     assert got
+
+
+def test_story_cache_entries_are_json_text_and_entries_saved_as_dicts_are_still_reused(nlp):
+    import json
+
+    from storylens.compare import compare
+    from storylens.link.actors import link_actors
+    from storylens.model import to_dict
+
+    docs = list(process_articles(_arts(FLOOD + CHESS), nlp=nlp))
+    first = compare(docs, link_actors(docs), {})
+    assert first.state["story_cache"] and all(isinstance(e, str) for e in first.state["story_cache"].values())
+    older = dict(first.state, story_cache={k: json.loads(v) for k, v in first.state["story_cache"].items()})
+    again = compare(docs, link_actors(docs), first.state)
+    from_older = compare(docs, link_actors(docs), older)
+    assert again.recomputed == from_older.recomputed == []
+    for part in ("claims", "contradictions", "framing", "coverage_gaps"):
+        assert to_dict(getattr(again, part)) == to_dict(getattr(from_older, part)) == to_dict(getattr(first, part))
+    assert from_older.state["story_cache"] == first.state["story_cache"]

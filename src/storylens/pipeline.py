@@ -272,10 +272,20 @@ def reanalyze(store, config: Config | None = None, problems: list[Problem] | Non
     stages made is still saved (the articles, quotes and events are never lost).
     """
     config = config or Config()
-    documents = list(store.iter_documents(include_duplicates=False))
+    # the corpus stages read no article's raw text (see Store.iter_documents)
+    documents = list(store.iter_documents(include_duplicates=False, raw=False))
     caches = {"embed_cache": store.embedding_cache(config), "parse_cache": store.parse_cache(config)}
     analysis, state = analyze_documents(documents, replace(config, **caches),
                                         store.get_state("compare", {}), problems)
+    # the analysis keeps the quotes and events; what only the documents held (sentences, entities) goes
+    # before every article is read again (with its raw text) for the export, which shares their texts
+    texts = {d.article.id: d.article.text for d in documents}
+    del documents
     analysis.articles = store.articles(include_duplicates=True)
+    for a in analysis.articles:
+        t = texts.get(a.id)
+        if t is not None and t == a.text:
+            a.text = t
+    del texts
     store.replace_analysis(analysis, {"compare": state})
     return analysis

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -78,6 +79,13 @@ def _unpack(text: str) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
+def _cached(entry) -> dict | None:
+    """A story's entry of the saved cache. Entries are kept as JSON text, one per story: as nested dicts
+    the claims and contradictions of every story of the store were held twice while the comparison ran
+    (once as objects, once as dicts) and again when the next run read the state back."""
+    return json.loads(entry) if isinstance(entry, str) else entry
+
+
 def _fingerprint(story: Story, views, names: dict[str, str]) -> str:
     """Everything a story's claims, stances and framing depend on: its members' texts and the actors they name."""
     h = hashlib.sha1()
@@ -126,7 +134,7 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
     fps: dict[str, str] = {}
 
     def reusable(sid: str, members: list[str]) -> bool:
-        c = cache.get(sid)
+        c = _cached(cache.get(sid))
         if not c:
             return False
         fp = _fingerprint(Story(id=sid, title="", article_ids=members), views, names)
@@ -135,7 +143,7 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
 
     stories_state = state.get("stories_state", state if "stories" in state else {})
     old_members = {sid: [a for a in m if a in views] for sid, m in (stories_state.get("stories") or {}).items()}
-    summaries = {sid: [from_dict(SummarySentence, x) for x in cache[sid].get("summary", [])]
+    summaries = {sid: [from_dict(SummarySentence, x) for x in _cached(cache[sid]).get("summary", [])]
                  for sid, m in old_members.items() if sid in cache}
     stories, topics, new_state, reps = build_stories(views, stories_state, names, config, types=types, reps=known,
                                                      summaries=summaries)
@@ -149,15 +157,15 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
     parser = None
     pending: list = []
     per_story: list[tuple[Story, list[Claim], list[dict]]] = []
-    new_cache: dict[str, dict] = {}
+    new_cache: dict[str, dict | str] = {}
     for story in stories:
         if reusable(story.id, story.article_ids) and sorted(old_members.get(story.id, [])) == sorted(story.article_ids):
-            c = cache[story.id]
+            c = _cached(cache[story.id])
             out.claims.extend(from_dict(Claim, x) for x in c.get("claims", []))
             out.contradictions.extend(from_dict(Contradiction, x) for x in c.get("contradictions", []))
             out.framing.extend(from_dict(Framing, x) for x in c.get("framing", []))
             out.coverage_gaps.extend(from_dict(CoverageGap, x) for x in c.get("gaps", []))
-            new_cache[story.id] = c
+            new_cache[story.id] = cache[story.id]
             continue
         if parser is None:
             parser = Parser(config.spacy_model, getattr(config, "parse_cache", None))
@@ -194,10 +202,12 @@ def compare(documents: Sequence[Document], actors: Sequence[Actor], state: dict,
         out.contradictions.extend(found)
         new_cache[story.id]["claims"] = to_dict(story_claims)
         new_cache[story.id]["contradictions"] = to_dict(found)
+        new_cache[story.id] = json.dumps(new_cache[story.id], ensure_ascii=False)
     for story in stories:
-        if story.id not in new_cache:
-            continue
-        new_cache[story.id].setdefault("summary", to_dict(story.summary))
+        entry = new_cache.get(story.id)
+        if isinstance(entry, dict):    # kept from a state saved before its entries were JSON text
+            entry.setdefault("summary", to_dict(story.summary))
+            new_cache[story.id] = json.dumps(entry, ensure_ascii=False)
     vectors = {aid: {"h": views[aid].doc.article.content_hash, "v": _pack(r.vec)} for aid, r in reps.items()
                if aid in views}
     out.state = {"stories_state": new_state, "story_cache": new_cache, "vectors": vectors, "vectors_model": encoder}

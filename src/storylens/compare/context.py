@@ -184,15 +184,27 @@ def _fallback_sentences(text: str) -> list[Sentence]:
 
 
 class Parser:
-    """spaCy parses of single sentences, made on demand and kept for the run. With a ``cache`` (the
-    store's ParseCache) a sentence parsed in an earlier run, or by the per-article stages, is read back
-    instead of parsed again, and what this run parses is kept for the next."""
+    """spaCy parses of single sentences, made on demand. With a ``cache`` (the store's ParseCache) a
+    sentence parsed in an earlier run, or by the per-article stages, is read back instead of parsed
+    again, and what this run parses is kept for the next.
 
-    def __init__(self, model: str | None, cache=None):
+    With a cache, at most ``keep`` parses are held in memory (the most recently used): a stage that
+    announces the sentences of a whole store (:meth:`parse_many`) would otherwise hold a parse of
+    each of them at once, and its memory would grow with the store. Announced sentences are parsed
+    (those the store lacks) and written to the store at once, then read back in runs of ``READ``, in
+    the order they were announced, as they are asked for. Without a cache every parse is kept."""
+
+    KEEP = 4096
+    READ = 256
+
+    def __init__(self, model: str | None, cache=None, keep: int | None = None):
         self.model = model
         self.cache = cache
+        self.keep = self.KEEP if keep is None else keep
         self._nlp = None
         self._cache: dict[str, object] = {}
+        self._order: list[str] = []          # announced, held in the store, read back when asked for
+        self._index: dict[str, int] = {}
 
     @property
     def nlp(self):
@@ -202,25 +214,65 @@ class Parser:
             self._nlp = load_nlp(self.model) if self.model else load_nlp()
         return self._nlp
 
+    def _hold(self, text: str, sdoc) -> None:
+        self._cache[text] = sdoc
+        if self.cache is not None:
+            while len(self._cache) > self.keep:
+                del self._cache[next(iter(self._cache))]
+
     def parse_many(self, texts: Iterable[str]) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if self.cache is not None and len(todo) > self.keep:
+            self._announce(todo)
+            return
         if todo and self.cache is not None:
             from ..text.parses import unpack_doc
 
             for t, data in self.cache.get_many(todo).items():
-                self._cache[t] = unpack_doc(data)
+                self._hold(t, unpack_doc(data))
             todo = [t for t in todo if t not in self._cache]
         if todo:
             fresh = {}
             for t, sdoc in zip(todo, self.nlp.pipe(todo, batch_size=64)):
-                self._cache[t] = sdoc
+                self._hold(t, sdoc)
                 fresh[t] = sdoc
             if self.cache is not None:
                 from ..text.parses import pack_doc
 
                 self.cache.put_many({t: pack_doc(d) for t, d in fresh.items()})
 
+    def _announce(self, todo: list[str]) -> None:
+        """Parse what the store lacks and write it there; hold nothing (see the class)."""
+        from ..text.parses import pack_doc
+
+        have = self.cache.have_many(todo)
+        missing = [t for t in todo if t not in have]
+        fresh: dict[str, bytes] = {}
+        for t, sdoc in zip(missing, self.nlp.pipe(missing, batch_size=64)):
+            fresh[t] = pack_doc(sdoc)
+            if len(fresh) >= self.READ:
+                self.cache.put_many(fresh)
+                fresh = {}
+        self.cache.put_many(fresh)
+        for t in todo:
+            if t not in self._index:
+                self._index[t] = len(self._order)
+                self._order.append(t)
+
+    def _read_from(self, i: int) -> None:
+        from ..text.parses import unpack_doc
+
+        run = [t for t in self._order[i:i + self.READ] if t not in self._cache]
+        for t, data in self.cache.get_many(run).items():
+            self._hold(t, unpack_doc(data))
+
     def __call__(self, text: str):
-        if text not in self._cache:
+        sdoc = self._cache.pop(text, None)
+        if sdoc is None and text in self._index:
+            self._read_from(self._index[text])
+            sdoc = self._cache.pop(text, None)
+        if sdoc is None:
             self.parse_many([text])
-        return self._cache[text]
+            sdoc = self._cache.pop(text)
+        self._cache[text] = sdoc     # most recently used last; the oldest go first
+        return sdoc

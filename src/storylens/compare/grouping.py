@@ -24,9 +24,11 @@ import datetime as _dt
 import gzip
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from sys import intern
 from typing import Sequence
 
 import numpy as np
@@ -110,7 +112,8 @@ def tfidf(text: str) -> dict[str, float]:
         counts[t] = counts.get(t, 0) + 1
     vec = {t: (1.0 + math.log(n)) * idf.get(t, top) for t, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
+    # every article of the store keeps three of these at once: one shared copy of each term, not one per article
+    return {intern(t): v / norm for t, v in vec.items()}
 
 
 def _stem(trigger: str) -> str:
@@ -198,8 +201,8 @@ def describe(view, vec: np.ndarray, types: dict[str, str]) -> ArticleRep:
         id=view.id, vec=vec, actors=main, terms=tfidf(title + "\n" + text), lead=tfidf(lead_text),
         top=tfidf(top_text),
         actor_counts=people, places=frozenset(places), triggers=frozenset(triggers), types=frozenset(etypes),
-        days=frozenset(days), years=frozenset(_YEAR.findall(text)),
-        numbers=frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n)),
+        days=frozenset(days), years=frozenset(map(intern, _YEAR.findall(text))),
+        numbers=frozenset(intern(n) for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n)),
         published=_ordinal(view.doc.article.published), length=len(_WORDS.findall(text)),
     )
 
@@ -223,14 +226,16 @@ def represent(views: Sequence, types: dict[str, str] | None = None, config=None)
 # ---- vectorised pair features ---------------------------------------------------------------
 
 def _incidence(dicts: Sequence[dict]) -> sparse.csr_matrix:
+    # typed arrays, not lists of Python numbers: over a whole store these hold millions of entries
     vocab: dict = {}
-    rows, cols, vals = [], [], []
+    rows, cols, vals = array("q"), array("q"), array("d")
     for i, d in enumerate(dicts):
         for k, v in d.items():
             rows.append(i)
             cols.append(vocab.setdefault(k, len(vocab)))
             vals.append(v)
-    return sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(len(dicts), max(1, len(vocab))))
+    return sparse.csr_matrix((np.asarray(vals, np.float32), (np.frombuffer(rows, np.int64), np.frombuffer(cols, np.int64))),
+                             shape=(len(dicts), max(1, len(vocab))))
 
 
 def _unit(d: dict) -> dict:

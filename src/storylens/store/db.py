@@ -281,15 +281,26 @@ class Store:
         r = self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
         return _row_article(r) if r else None
 
-    def iter_documents(self, include_duplicates: bool = False) -> Iterator[Document]:
-        """Articles with their stored per-article annotations (local entity ids)."""
-        q = ("SELECT a.*, n.doc AS doc FROM articles a LEFT JOIN annotations n ON n.article_id=a.id"
+    def iter_documents(self, include_duplicates: bool = False, raw: bool = True) -> Iterator[Document]:
+        """Articles with their stored per-article annotations (local entity ids).
+
+        With ``raw=False`` the articles come without ``raw`` (the text before cleaning, which no
+        cross-article stage reads and which can be a whole HTML page). The strings the annotations
+        repeat (the article id in every item, a quote's or event's sentence, short labels and entity
+        ids) are shared, not one copy per item: a whole store is held at once by the cross-article
+        stages, and those copies were half the size of its annotations."""
+        cols = "a.*" if raw else ", ".join(f"a.{c}" for c in _ARTICLE_COLS if c != "raw")
+        q = (f"SELECT {cols}, n.doc AS doc FROM articles a LEFT JOIN annotations n ON n.article_id=a.id"
              + ("" if include_duplicates else " WHERE a.duplicate_of IS NULL AND a.superseded_by IS NULL")
              + " ORDER BY a.source_path, a.record, a.id")
         for r in self.conn.execute(q):
             payload = json.loads(r["doc"]) if r["doc"] else {}
-            payload["article"] = to_dict(_row_article(r))
-            yield from_dict(Document, payload)
+            article = _row_article(r)
+            _share_strings(payload, article.id)
+            payload["article"] = None
+            doc = from_dict(Document, payload)
+            doc.article = article
+            yield doc
 
     def minhash_corpus(self) -> Iterator[tuple[str, str]]:
         for r in self.conn.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL AND superseded_by IS NULL"):
@@ -360,7 +371,7 @@ class Store:
                               [(ac.id, m.article_id, m.start, m.end, m.text, m.kind) for m in ac.mentions])
             _insert_all(c, "quotes", Quote, an.quotes)
             c.executemany("INSERT INTO quotes_fts VALUES (?,?,?,?)",
-                          [(q.id, q.article_id, q.text, q.speaker_text or "") for q in an.quotes])
+                          ((q.id, q.article_id, q.text, q.speaker_text or "") for q in an.quotes))
             _insert_all(c, "events", Event, an.events)
             _insert_all(c, "topics", Topic, an.topics)
             for s in an.stories:
@@ -471,14 +482,25 @@ class ParseCache(_TextCache):
     """Packed sentence parses (storylens.text.parses), keyed by (spaCy model, text)."""
     table, column = "parses", "data"
 
+    def have_many(self, texts: Sequence[str]) -> set[str]:
+        """The texts whose parse is stored (none of them read)."""
+        keys = {self._key(t): t for t in set(texts)}
+        items = list(keys)
+        out: set[str] = set()
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            q = f"SELECT key FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
+            out.update(keys[bytes(r["key"])] for r in self.store.conn.execute(q, chunk))
+        return out
+
 
 def _insert_all(c, table: str, cls, items) -> None:
     """Insert dataclass items by field name (lists and dicts as JSON), so a field added to the model
     needs only its column (see _MIGRATIONS), not an edit here."""
     cols = [f for f in cls.__dataclass_fields__ if not f.startswith("_")]
     sql = f"INSERT INTO {table} ({', '.join(chr(34) + k + chr(34) for k in cols)}) VALUES ({','.join('?' * len(cols))})"
-    c.executemany(sql, [tuple(_dumps(v) if isinstance(v, (list, dict)) else v for v in (getattr(x, k) for k in cols))
-                        for x in items])
+    c.executemany(sql, (tuple(_dumps(v) if isinstance(v, (list, dict)) else v for v in (getattr(x, k) for k in cols))
+                        for x in items))
 
 
 def _loads_cols(r: dict) -> dict:
@@ -486,8 +508,9 @@ def _loads_cols(r: dict) -> dict:
 
 
 def _row_article(r) -> Article:
+    keys = r.keys()
     d = {k: r[k] for k in ("id", "content_hash", "source_path", "record", "kind", "url", "title", "outlet", "author",
-                           "published", "text", "raw", "duplicate_of", "superseded_by", "language")}
+                           "published", "text", "raw", "duplicate_of", "superseded_by", "language") if k in keys}
     d["removed"] = [Removed(**x) for x in json.loads(r["removed"] or "[]")]
     return Article(**d)
 
@@ -498,3 +521,30 @@ def _doc_payload(doc: Document) -> dict:
     d = to_dict(doc)
     d.pop("article", None)
     return d
+
+
+_SHORT = 24   # labels (kind, type, cue, mode, codes), entity ids, names: interned
+
+
+def _share_strings(payload: dict, article_id: str) -> None:
+    """Make the strings of one article's annotation payload share storage (see Store.iter_documents)."""
+    from sys import intern
+
+    sentences = {s["text"]: s["text"] for s in payload.get("sentences") or () if isinstance(s, dict)
+                 and isinstance(s.get("text"), str)}
+
+    def walk(x) -> None:
+        items = x.items() if isinstance(x, dict) else enumerate(x)
+        for k, v in items:
+            if isinstance(v, str):
+                if k == "article_id":
+                    x[k] = article_id if v == article_id else v
+                elif len(v) <= _SHORT:
+                    x[k] = intern(v)
+                else:
+                    x[k] = sentences.get(v, v)
+            elif isinstance(v, (dict, list)):
+                walk(v)
+
+    walk(payload)
+

@@ -4,8 +4,9 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from ..model import Analysis, to_dict
+from ..model import Analysis, _public_fields, to_dict
 
 
 def analysis_dict(an: Analysis) -> dict:
@@ -22,23 +23,57 @@ def write_json(an: Analysis, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
-        write_json_lines(analysis_dict(an), fh)
+        write_json_lines(_analysis_items(an), fh)
     tmp.replace(path)
     return path
 
 
-def write_json_lines(d: dict, fh) -> None:
+def _article_dict(a) -> dict:
+    d = to_dict(a)
+    d.pop("raw", None)
+    return d
+
+
+def _analysis_items(an: Analysis) -> Iterator[tuple[str, object]]:
+    """What :func:`analysis_dict` holds, key by key, each list converted one item at a time as it is
+    written: a store of many thousand articles holds hundreds of thousands of quotes and events, and a
+    converted copy of all of them at once would double the memory of the run's last step."""
+    from ..schema import SCHEMA_VERSION
+
+    yield "schema_version", SCHEMA_VERSION
+    for name in _public_fields(Analysis):
+        value = getattr(an, name)
+        if isinstance(value, list):
+            conv = _article_dict if name == "articles" else to_dict
+            yield name, _Items(conv(x) for x in value)
+        else:
+            yield name, to_dict(value)
+
+
+class _Items:
+    """A list written item by item (see :func:`write_json_lines`)."""
+
+    def __init__(self, items: Iterable):
+        self.items = items
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def write_json_lines(d, fh) -> None:
     """One JSON object, each top-level list item on a line of its own: readable and greppable, and written
     by the C encoder (an indented dump goes through the pure-Python one, which costs seconds per run
-    on a store of a few hundred articles)."""
+    on a store of a few hundred articles). ``d`` is a dict or an iterable of (key, value) pairs."""
     fh.write("{")
-    for k, (key, value) in enumerate(d.items()):
+    for k, (key, value) in enumerate(d.items() if isinstance(d, dict) else d):
         fh.write(("," if k else "") + "\n" + json.dumps(key) + ": ")
-        if isinstance(value, list):
+        if isinstance(value, (list, _Items)):
             fh.write("[")
-            for i, item in enumerate(value):
-                fh.write(("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False))
-            fh.write("\n]" if value else "]")
+            n = 0
+            for item in value:
+                fh.write(("," if n else "") + "\n" + json.dumps(item, ensure_ascii=False))
+                n += 1
+            fh.write("\n]" if n else "]")
         else:
             fh.write(json.dumps(value, ensure_ascii=False))
     fh.write("\n}\n")
