@@ -75,8 +75,9 @@ def _pack(vec: np.ndarray) -> str:
 
 
 def _unpack(text: str) -> np.ndarray:
-    v = np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
-    return v / max(float(np.linalg.norm(v)), 1e-12)
+    # exactly the vector the saving run used (grouping.represent keeps it at half precision): no
+    # renormalising, which would move it by rounding and could flip a near tie on the next run
+    return np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
 
 
 def _cached(entry) -> dict | None:

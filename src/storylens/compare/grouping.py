@@ -219,7 +219,9 @@ def represent(views: Sequence, types: dict[str, str] | None = None, config=None)
         m = vecs[i:i + len(us)].mean(axis=0)
         i += len(us)
         m = m / max(float(np.linalg.norm(m)), 1e-12)
-        reps[v.id] = describe(v, m.astype(np.float32), types)
+        # kept at the half precision the store saves it in (compare._pack), so that a later run, which
+        # reads it back, groups and titles the stories exactly as this one did
+        reps[v.id] = describe(v, m.astype(np.float16).astype(np.float32), types)
     return reps
 
 
