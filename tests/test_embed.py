@@ -29,36 +29,6 @@ def test_encoder_is_cached():
     assert get_encoder() is get_encoder()
 
 
-def test_vectors_made_in_a_worker_are_used_and_stored_by_the_main_process(tmp_path):
-    import numpy as np
-    from storylens import embeddings
-    from storylens.config import Config
-    from storylens.store import Store
-
-    texts = ["The ministers met in Vienna on Tuesday.", "Talks resumed after a week."]
-    with embeddings.recording() as made:
-        want = embeddings.embed(texts)
-    assert set(made) == set(texts)
-    enc = embeddings.get_encoder(None, None, max_tokens=embeddings.MAX_TOKENS)   # the one embed() uses
-    for t in texts:
-        enc._memo.pop(t, None)
-    embeddings.hand_over({t: made[t] for t in texts}, Config())
-    calls = []
-    orig = enc._encode_batch
-    enc._encode_batch = lambda batch: calls.append(list(batch)) or orig(batch)
-    try:
-        cache = Store(tmp_path / "s.sqlite").embedding_cache(Config())
-        got = embeddings.embed(texts, config=Config(embed_cache=cache))
-    finally:
-        del enc._encode_batch
-    assert calls == []                      # nothing encoded again
-    assert np.allclose(got, want)
-    assert set(cache.get_many(texts)) == set(texts)   # and kept for later runs
-    # vectors of another model are never taken for the packaged one's
-    embeddings.hand_over({"x y z": made[texts[0]]}, Config(embed_model="/elsewhere/model.onnx"))
-    assert "x y z" not in embeddings._pending
-
-
 def test_length_batches_bound_padding_and_size():
     from storylens.embeddings import _length_batches
 

@@ -20,12 +20,6 @@ import numpy as np
 
 MAX_TOKENS = 256
 _MEMO_SIZE = 20000
-# Vectors made by the per-article stages in worker processes, handed back with their Documents: the
-# cross-article stages of the main process take them from here (and store them) instead of encoding
-# the same sentences again. Bounded; what falls out is encoded again when needed.
-_PENDING_SIZE = 50000
-_pending: OrderedDict[str, np.ndarray] = OrderedDict()
-_recording: list[dict[str, np.ndarray]] = []
 
 
 def default_model_path() -> str:
@@ -72,8 +66,6 @@ class Encoder:
         self.tokenizer.no_padding()
         self.max_tokens = max_tokens
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
-        # the packaged model at the default truncation: the only one whose vectors are handed between processes
-        self.default = False
 
     def _encode_batch(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One row per text, in order. The texts run in batches of similar token length: padding a
@@ -113,15 +105,9 @@ class Encoder:
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         out: list[np.ndarray | None] = [self._memo.get(t) for t in texts]
         todo = sorted({t for t, v in zip(texts, out) if v is None}, key=len)
-        handed = {t: _pending.pop(t) for t in todo if t in _pending} if (_pending and self.default) else {}
-        todo = [t for t in todo if t not in handed]
         fresh: dict[str, np.ndarray] = cache.get_many(todo) if (cache is not None and todo) else {}
         todo = [t for t in todo if t not in fresh]
         computed: dict[str, np.ndarray] = dict(zip(todo, self._encode_batch(todo, batch_size))) if todo else {}
-        if self.default:
-            for rec in _recording:
-                rec.update(computed)
-        computed.update(handed)
         if cache is not None and computed:
             cache.put_many(computed)
         fresh.update(computed)
@@ -160,32 +146,7 @@ def _length_batches(lengths: Sequence[int], batch_size: int, slack: float = 1.15
 @lru_cache(maxsize=4)
 def get_encoder(model_path: str | None = None, tokenizer_path: str | None = None,
                 max_tokens: int = MAX_TOKENS) -> Encoder:
-    enc = Encoder(model_path or default_model_path(), tokenizer_path or default_tokenizer_path(), max_tokens)
-    enc.default = model_path is None and tokenizer_path is None and max_tokens == MAX_TOKENS
-    return enc
-
-
-class recording:
-    """``with recording() as made:`` collects every vector the packaged encoder computes inside the block
-    (text -> vector), so a worker can hand them back with the Documents it made."""
-
-    def __enter__(self) -> dict[str, np.ndarray]:
-        self.made: dict[str, np.ndarray] = {}
-        _recording.append(self.made)
-        return self.made
-
-    def __exit__(self, *exc) -> None:
-        _recording.remove(self.made)
-
-
-def hand_over(vectors: dict[str, np.ndarray], config=None) -> None:
-    """Vectors computed by the packaged encoder in another process: used (and stored) by this process's
-    next ``embed`` calls instead of encoding the texts again. Ignored when ``config`` names another model."""
-    if not vectors or not packaged(config):
-        return
-    _pending.update(vectors)
-    while len(_pending) > _PENDING_SIZE:
-        _pending.popitem(last=False)
+    return Encoder(model_path or default_model_path(), tokenizer_path or default_tokenizer_path(), max_tokens)
 
 
 def packaged(config=None) -> bool:
