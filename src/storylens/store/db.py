@@ -447,16 +447,22 @@ class _TextCache:
     def _key(self, text: str) -> bytes:
         return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
-    def get_many(self, texts: Sequence[str]) -> dict[str, bytes]:
+    def _rows(self, texts: Sequence[str], columns: str) -> Iterator[tuple[str, object]]:
+        """(text, row) for each of the texts that is stored, read in chunks of 500 keys."""
         keys = {self._key(t): t for t in set(texts)}
-        out: dict[str, bytes] = {}
         items = list(keys)
         for i in range(0, len(items), 500):
             chunk = items[i:i + 500]
-            q = f"SELECT key, {self.column} FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {columns} FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
             for r in self.store.conn.execute(q, chunk):
-                out[keys[bytes(r["key"])]] = bytes(r[self.column])
-        return out
+                yield keys[bytes(r["key"])], r
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, bytes]:
+        return {t: bytes(r[self.column]) for t, r in self._rows(texts, f"key, {self.column}")}
+
+    def have_many(self, texts: Sequence[str]) -> set[str]:
+        """The texts whose value is stored (none of them read)."""
+        return {t for t, _ in self._rows(texts, "key")}
 
     def put_many(self, values: dict[str, bytes]) -> None:
         if not values:
@@ -481,17 +487,6 @@ class EmbeddingCache(_TextCache):
 class ParseCache(_TextCache):
     """Packed sentence parses (storylens.text.parses), keyed by (spaCy model, text)."""
     table, column = "parses", "data"
-
-    def have_many(self, texts: Sequence[str]) -> set[str]:
-        """The texts whose parse is stored (none of them read)."""
-        keys = {self._key(t): t for t in set(texts)}
-        items = list(keys)
-        out: set[str] = set()
-        for i in range(0, len(items), 500):
-            chunk = items[i:i + 500]
-            q = f"SELECT key FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
-            out.update(keys[bytes(r["key"])] for r in self.store.conn.execute(q, chunk))
-        return out
 
 
 def _insert_all(c, table: str, cls, items) -> None:

@@ -10,12 +10,8 @@ from ..model import Analysis, _public_fields, to_dict
 
 
 def analysis_dict(an: Analysis) -> dict:
-    from ..schema import SCHEMA_VERSION
-
-    d = {"schema_version": SCHEMA_VERSION, **to_dict(an)}
-    for a in d["articles"]:
-        a.pop("raw", None)  # removed spans carry their own text; the raw copy stays in the store
-    return d
+    """What analysis.json holds, as one dict (see :func:`_analysis_items`)."""
+    return {k: list(v) if isinstance(v, _Items) else v for k, v in _analysis_items(an)}
 
 
 def write_json(an: Analysis, path: str | Path) -> Path:
@@ -30,7 +26,7 @@ def write_json(an: Analysis, path: str | Path) -> Path:
 
 def _article_dict(a) -> dict:
     d = to_dict(a)
-    d.pop("raw", None)
+    d.pop("raw", None)  # removed spans carry their own text; the raw copy stays in the store
     return d
 
 
