@@ -334,3 +334,55 @@ def test_saved_article_vector_reads_back_exactly():
         m = (m / np.linalg.norm(m)).astype(np.float16).astype(np.float32)   # as grouping.represent keeps it
         assert np.array_equal(_unpack(_pack(m)), m)
         assert np.array_equal(_unpack(_pack(_unpack(_pack(m)))), m)
+
+
+def _partition(groups):
+    return sorted(sorted(g) for g in groups)
+
+
+def test_join_groups_without_saved_groups_is_average_linkage():
+    from storylens.compare.stories import agglomerate, join_groups
+
+    rng = np.random.default_rng(3)
+    for n in (2, 7, 25):
+        x = rng.random((n, n))
+        sim = (x + x.T) / 2
+        for t in (0.3, 0.5, 0.7):
+            joined, rest = join_groups(sim, np.zeros((n, 0)), [], t)
+            assert joined == [] and _partition(rest) == _partition(agglomerate(sim, t))
+
+
+def test_newcomers_that_gather_join_a_saved_group_together():
+    from storylens.compare.stories import join_groups
+
+    # saved group of two; newcomer 0 alone is below the threshold with it (0.45), newcomer 1 is close
+    # to it (0.7) and to newcomer 0 (0.9): as in one run, both end in the saved group
+    inner = np.array([[1.0, 0.9], [0.9, 1.0]])
+    cross = np.array([[0.45, 0.45], [0.7, 0.7]])
+    joined, rest = join_groups(inner, cross, [2], 0.5)
+    assert joined == [[0, 1]] and rest == []
+    # the newcomers alone, without newcomer 1's pull, stay apart from it
+    joined, rest = join_groups(inner[:1, :1], cross[:1], [2], 0.5)
+    assert joined == [[]] and rest == [[0]]
+
+
+def test_saved_groups_never_merge_through_a_newcomer():
+    from storylens.compare.stories import join_groups
+
+    inner = np.array([[1.0]])
+    cross = np.array([[0.9, 0.9, 0.9]])          # as close to group A (1 member) as to group B (2)
+    joined, rest = join_groups(inner, cross, [1, 2], 0.5)
+    assert sorted(map(len, joined)) == [0, 1] and rest == []
+
+
+def test_incremental_run_keeps_a_pair_of_newcomers_together():
+    # "x/1" saved with a, b; d and the hidden "x/1" newcomer i arrive together: both join the saved story
+    LABELS["i"] = "x/1"
+    try:
+        first = [_rep("a", 0, 1), _rep("b", 0, 2), _rep("c", 5, 3)]
+        stories, _, state = _assign(first, {})
+        sid_ab = next(k for k, v in stories.items() if "a" in v)
+        stories2, _, _ = _assign(first + [_rep("d", 0, 4), _rep("i", 0, 9)], state)
+        assert sorted(stories2[sid_ab]) == ["a", "b", "d", "i"]
+    finally:
+        del LABELS["i"]

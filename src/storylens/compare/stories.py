@@ -10,11 +10,12 @@ story never spans two topics and a crisis whose every article names the same peo
 into its events. Two articles published more than ``Config.story_max_gap_days`` apart are never
 one story (the training corpus has no publication dates, so this is a stated rule, not learned).
 
-Grouping is incremental: stories and topics saved in ``state`` keep their ids and members. A new
-article joins the topic it is closest to on average (when that clears the topic threshold), then
-the story of that topic it is closest to (when that clears the story threshold, the topic seen
-with the newcomers in it); the articles left over are grouped among themselves into new stories
-(inside the topic they joined) or new topics. Ids are ``S<n>`` and ``T<n>`` and never reused.
+Grouping is incremental: stories and topics saved in ``state`` keep their ids and members. New
+articles are placed by the same average linkage as a first run, with the saved topics (then, inside
+a topic, its saved stories) as groups that can grow but never merge with each other: newcomers that
+are close to each other gather first and join a saved group together when their mean probability
+with it clears the threshold, as they would have in one run; the others form new stories (inside
+the topic they joined) or new topics. Ids are ``S<n>`` and ``T<n>`` and never reused.
 Articles arrive in batches of ``BATCH`` so the first run over a large corpus never builds an
 all-pairs matrix.
 """
@@ -53,6 +54,68 @@ def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
     for i, lab in enumerate(labels):
         groups.setdefault(int(lab), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0])
+
+
+def join_groups(inner: np.ndarray, cross: np.ndarray, sizes: Sequence[int],
+                threshold: float) -> tuple[list[list[int]], list[list[int]]]:
+    """Average linkage of newcomers with fixed groups that may grow but never merge with each other.
+
+    ``inner`` (m x m): similarity among the m newcomers; ``cross`` (m x sum(sizes)): similarity of
+    each newcomer to the members of the fixed groups, their columns in order, ``sizes[g]`` each.
+    Clusters merge, closest average first, while their mean pairwise similarity stays >= threshold;
+    without fixed groups this is :func:`agglomerate`. Returns (for each fixed group, the newcomers
+    that joined it; the groups of newcomers that joined none), newcomers in ascending order."""
+    m, k = inner.shape[0], len(sizes)
+    if m == 0:
+        return [[] for _ in sizes], []
+    n = k + m
+    total = np.zeros((n, n), dtype=np.float64)
+    col = 0
+    for g, size in enumerate(sizes):
+        total[k:, g] = cross[:, col:col + size].sum(axis=1)
+        col += size
+    total[:k, k:] = total[k:, :k].T
+    total[k:, k:] = inner
+    size = np.array(list(sizes) + [1] * m, dtype=np.float64)
+    fixed = np.arange(n) < k
+    alive = np.ones(n, dtype=bool)
+    members: list[list[int]] = [[] for _ in range(k)] + [[i] for i in range(m)]
+
+    def mean_row(a: int) -> np.ndarray:
+        row = total[a] / (size[a] * size)
+        row[~alive] = -np.inf
+        row[a] = -np.inf
+        if fixed[a]:
+            row[fixed] = -np.inf
+        return row
+
+    avg = np.full((n, n), -np.inf)
+    for a in range(n):
+        if size[a] > 0:
+            avg[a] = mean_row(a)
+        else:
+            alive[a] = False
+    avg[~alive] = -np.inf
+    avg[:, ~alive] = -np.inf
+    while True:
+        flat = int(np.argmax(avg))
+        a, b = divmod(flat, n)
+        if not np.isfinite(avg[a, b]) or avg[a, b] < threshold:
+            break
+        if fixed[b] or (not fixed[a] and b < a):
+            a, b = b, a              # keep the fixed group (or the earlier cluster)
+        total[a] += total[b]
+        total[:, a] += total[:, b]
+        size[a] += size[b]
+        members[a] += members[b]
+        alive[b] = False
+        avg[b] = -np.inf
+        avg[:, b] = -np.inf
+        avg[a] = mean_row(a)
+        avg[:, a] = avg[a]
+    joined = [sorted(members[g]) for g in range(k)]
+    rest = sorted((sorted(members[c]) for c in range(k, n) if alive[c]), key=lambda g: g[0])
+    return joined, rest
 
 
 ProbFn = Callable[[Sequence[int], Sequence[int]], tuple[np.ndarray, np.ndarray]]
@@ -123,64 +186,47 @@ def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | 
         stories[sid] = members
         topic_of[sid] = tid
 
+    def place_in_topic(tid: str, ks: list[int], chunk: list[str], ic: list[int]) -> None:
+        """Newcomers ``ks`` (positions in ``chunk``) into the saved topic ``tid``: the story model sees
+        the topic with them in it, and the same constrained average linkage as for topics places them
+        in its saved stories or in new stories of the topic."""
+        cands = [s for s in stories if topic_of[s] == tid]
+        members = [pos[a] for s in cands for a in stories[s]]
+        n_old = len(members)
+        members += [ic[k] for k in ks]
+        ps = story_probs(members, list(range(n_old, len(members))))
+        inner = ps[:, n_old:]
+        joined, groups = join_groups((inner + inner.T) / 2, ps[:, :n_old], [len(stories[s]) for s in cands], t_story)
+        for s, rs in zip(cands, joined):
+            stories[s].extend(chunk[ks[r]] for r in rs)
+        for g in groups:
+            new_story([chunk[ks[r]] for r in g], tid)
+
     fresh = [r.id for r in reps if r.id not in placed]
     for b in range(0, len(fresh), max(1, batch)):
         chunk = fresh[b:b + batch]
         ic = [pos[a] for a in chunk]
-        joined: dict[str, list[int]] = {}     # topic id → positions in chunk
-        leftovers: list[int] = []
-        if stories:
-            sids = list(stories)
-            tids = sorted(set(topic_of[s] for s in sids))
-            old = [a for s in sids for a in stories[s]]
-            io = [pos[a] for a in old]
-            pt, _ = probs(ic, io)
-            col = 0
-            t_cols: dict[str, list[int]] = {}
-            for s in sids:
-                t_cols.setdefault(topic_of[s], []).extend(range(col, col + len(stories[s])))
-                col += len(stories[s])
-            t_mean = np.stack([pt[:, t_cols[t]].mean(axis=1) for t in tids], axis=1)
-            for k in range(len(chunk)):
-                j = int(np.argmax(t_mean[k]))
-                if t_mean[k, j] < t_topic:
-                    leftovers.append(k)
-                else:
-                    joined.setdefault(tids[j], []).append(k)
+        # Topics: the saved topics are fixed groups, the newcomers singletons, and average linkage
+        # runs over both as in a first run, except that two saved topics never merge. Newcomers
+        # that gather with each other first join a saved topic together, as they would have in one run.
+        tids = sorted(set(topic_of.values()), key=_num)
+        t_members = {t: [pos[a] for s in stories if topic_of[s] == t for a in stories[s]] for t in tids}
+        old = [i for t in tids for i in t_members[t]]
+        pt_new, _ = probs(ic, ic)
+        pt_new = (pt_new + pt_new.T) / 2
+        if old:
+            joined, new_groups = join_groups(pt_new, probs(ic, old)[0], [len(t_members[t]) for t in tids], t_topic)
         else:
-            leftovers = list(range(len(chunk)))
-        # Newcomers to a saved topic: the story model sees the topic with them in it, each newcomer
-        # joins the saved story it is closest to on average, the rest form new stories of the topic.
-        for tid, ks in joined.items():
-            cands = [s for s in stories if topic_of[s] == tid]
-            members = [pos[a] for s in cands for a in stories[s]]
-            n_old = len(members)
-            members += [ic[k] for k in ks]
-            ps = story_probs(members, list(range(n_old, len(members))))
-            col, s_cols = 0, {}
-            for s in cands:
-                s_cols[s] = slice(col, col + len(stories[s]))
-                col += len(stories[s])
-            rest = []
-            for r, k in enumerate(ks):
-                best = max(cands, key=lambda s: (float(ps[r, s_cols[s]].mean()), s))
-                if float(ps[r, s_cols[best]].mean()) >= t_story:
-                    stories[best].append(chunk[k])
-                else:
-                    rest.append(r)
-            if rest:
-                sub = ps[np.ix_(rest, [n_old + r for r in rest])]
-                for g in agglomerate((sub + sub.T) / 2, t_story):
-                    new_story([chunk[ks[rest[i]]] for i in g], tid)
-        if leftovers:
-            il = [ic[k] for k in leftovers]
-            pt, _ = probs(il, il)
-            for topic in agglomerate((pt + pt.T) / 2, t_topic):
-                tid = f"T{next_topic}"
-                next_topic += 1
-                ps = story_probs([il[i] for i in topic], None)
-                for g in agglomerate((ps + ps.T) / 2, t_story):
-                    new_story([chunk[leftovers[topic[i]]] for i in g], tid)
+            joined, new_groups = [], agglomerate(pt_new, t_topic)
+        for t, ks in zip(tids, joined):
+            if ks:
+                place_in_topic(t, ks, chunk, ic)
+        for g in new_groups:
+            tid = f"T{next_topic}"
+            next_topic += 1
+            ps = story_probs([ic[k] for k in g], None)
+            for sg in agglomerate((ps + ps.T) / 2, t_story):
+                new_story([chunk[g[i]] for i in sg], tid)
         placed.update(chunk)
 
     topics: dict[str, list[str]] = {}
