@@ -35,6 +35,32 @@ from .grouping import (ArticleRep, RepIndex, TopicView, lead_units, load_model, 
 BATCH = 1000
 
 
+def condensed_distance(sim: np.ndarray, rows: int = 256, upcast: bool = False) -> np.ndarray:
+    """The condensed (upper triangle) float64 distance of a similarity matrix, symmetrised:
+    ``(d[i, j] + d[j, i]) / 2`` with ``d = max(1 - sim, 0)`` computed in the dtype of ``sim`` (in
+    float64 with ``upcast``, as if ``sim`` had been converted first), the same values scipy's
+    ``squareform`` takes from the symmetrised square matrix. Built a run of rows at a time: the square
+    float64 copies (distance, its transpose, their sum) were several times the condensed vector, and
+    on 4,000 issue phrases they set the peak memory of the whole cross-article phase."""
+    n = sim.shape[0]
+    out = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    pos = 0
+    for lo in range(0, n - 1, rows):
+        hi = min(n - 1, lo + rows)
+        # rows lo..hi-1 against the columns to their right, and the same pairs read the other way
+        a, b = sim[lo:hi], sim[:, lo:hi].T
+        if upcast:
+            a, b = a.astype(np.float64), b.astype(np.float64)
+        block = np.clip(1.0 - a, 0.0, None).astype(np.float64)
+        block_t = np.clip(1.0 - b, 0.0, None).astype(np.float64)
+        both = (block + block_t) / 2
+        for k, i in enumerate(range(lo, hi)):
+            m = n - i - 1
+            out[pos:pos + m] = both[k, i + 1:]
+            pos += m
+    return out
+
+
 def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
     """Average-linkage clusters whose mean pairwise similarity stays ≥ threshold."""
     n = sim.shape[0]
@@ -42,13 +68,14 @@ def agglomerate(sim: np.ndarray, threshold: float) -> list[list[int]]:
         return []
     if n == 1:
         return [[0]]
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+    return average_groups(condensed_distance(sim), threshold)
 
-    dist = np.clip(1.0 - sim, 0.0, None).astype(np.float64)
-    np.fill_diagonal(dist, 0.0)
-    dist = (dist + dist.T) / 2
-    z = linkage(squareform(dist, checks=False), method="average")
+
+def average_groups(dist: np.ndarray, threshold: float) -> list[list[int]]:
+    """:func:`agglomerate` over a condensed distance (:func:`condensed_distance`) of two items or more."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    z = linkage(dist, method="average")
     labels = fcluster(z, t=1.0 - threshold, criterion="distance")
     groups: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):

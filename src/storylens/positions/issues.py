@@ -55,13 +55,19 @@ def _clusters(vecs: np.ndarray, join: float, limit: int | None = None) -> list[l
     memory, no per-merge copies). Past `limit` phrases (CLUSTER_LIMIT) only the first `limit` are
     clustered, and each later one joins the group it is closest to on average when that reaches `join`,
     or stands alone: a store of thousands of articles has tens of thousands of phrases."""
-    from ..compare.stories import agglomerate
+    from ..compare.stories import average_groups, condensed_distance
 
     n = len(vecs)
     if n < 2:
         return [[i] for i in range(n)]
     head = min(n, limit or CLUSTER_LIMIT)
-    groups = agglomerate(np.asarray(vecs[:head] @ vecs[:head].T, dtype=np.float64), join)
+    # float32 products read as float64 (what they were converted to before); the square matrix goes
+    # before scipy copies the condensed distance
+    sim = vecs[:head] @ vecs[:head].T
+    dist = condensed_distance(sim, upcast=True)
+    del sim
+    groups = average_groups(dist, join)
+    del dist
     if n > head:
         sums = np.vstack([vecs[g].sum(axis=0) for g in groups])
         sizes = np.array([len(g) for g in groups], dtype=np.float64)

@@ -1,0 +1,35 @@
+"""The streaming helpers of the cross-article stages give exactly what the whole-matrix code gave."""
+import numpy as np
+import pytest
+from scipy.spatial.distance import squareform
+
+from storylens.compare.stories import agglomerate, condensed_distance
+
+
+def _square_way(sim: np.ndarray) -> np.ndarray:
+    dist = np.clip(1.0 - sim, 0.0, None).astype(np.float64)
+    np.fill_diagonal(dist, 0.0)
+    dist = (dist + dist.T) / 2
+    return squareform(dist, checks=False)
+
+
+@pytest.mark.parametrize("n,rows", [(2, 256), (3, 1), (7, 2), (300, 64), (513, 256)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_condensed_distance_equals_square_form(n, rows, dtype):
+    rng = np.random.default_rng(n)
+    v = rng.normal(size=(n, 16)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    sim = (v @ v.T).astype(dtype)
+    sim[0, -1] += 0.01          # not exactly symmetric, as products of probabilities are not
+    got = condensed_distance(sim, rows=rows)
+    assert got.dtype == np.float64
+    assert np.array_equal(got, _square_way(sim))
+    # upcast: as if the matrix had been converted to float64 before
+    assert np.array_equal(condensed_distance(sim, rows=rows, upcast=True), _square_way(sim.astype(np.float64)))
+
+
+def test_agglomerate_groups():
+    sim = np.array([[1, .9, .1], [.9, 1, .2], [.1, .2, 1]], dtype=np.float32)
+    assert agglomerate(sim, 0.5) == [[0, 1], [2]]
+    assert agglomerate(sim, 0.95) == [[0], [1], [2]]
+    assert agglomerate(sim[:1, :1], 0.5) == [[0]]
