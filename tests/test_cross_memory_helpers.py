@@ -33,3 +33,35 @@ def test_agglomerate_groups():
     assert agglomerate(sim, 0.5) == [[0, 1], [2]]
     assert agglomerate(sim, 0.95) == [[0], [1], [2]]
     assert agglomerate(sim[:1, :1], 0.5) == [[0]]
+
+
+def _random_reps(n, seed=0):
+    from storylens.compare.grouping import ArticleRep
+
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{i}" for i in range(40)]
+    reps = []
+    for i in range(n):
+        v = rng.normal(size=384).astype(np.float32)
+        v[: 8] += 3 * (i % 3)          # three loose groups, so that many pairs are candidates
+        words = rng.choice(vocab, size=8, replace=False)
+        terms = {w: float(rng.random()) for w in words}
+        reps.append(ArticleRep(f"a{i}", v / np.linalg.norm(v), frozenset(words[:2]), terms=terms,
+                               lead=dict(list(terms.items())[:4]), top=dict(list(terms.items())[:5]),
+                               places=frozenset(words[2:3]), published=730000 + int(i % 5)))
+    return reps
+
+
+def test_pair_probabilities_do_not_depend_on_the_block_size(monkeypatch):
+    """_blocks cuts its rows finer as the columns grow: every pair's probability must stay the same."""
+    from storylens.compare import grouping as G
+
+    reps = _random_reps(60)
+    index = G.RepIndex(reps)
+    ia, ib = list(range(0, 60, 2)), list(range(60))
+    topic = G.topic_probabilities(index, ia, ib)
+    story = G.story_probabilities(G.TopicView(index, list(range(60))), max_gap_days=2)
+    assert topic.max() > 0 and story.max() > 0          # candidates were scored, not all skipped
+    monkeypatch.setattr(G, "PAIR_CELLS", 7 * 60)          # 7 rows a block instead of 256
+    assert np.array_equal(G.topic_probabilities(index, ia, ib), topic)
+    assert np.array_equal(G.story_probabilities(G.TopicView(index, list(range(60))), max_gap_days=2), story)

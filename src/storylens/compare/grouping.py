@@ -280,8 +280,9 @@ class RepIndex:
         union = self.size[key][ia][:, None] + self.size[key][ib][None, :] - inter
         return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0).astype(np.float32)
 
-    def features(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
-        """Features of every (ia[i], ib[j]) pair: array of shape (len(ia), len(ib), len(FEATURES))."""
+    def features(self, ia: np.ndarray, ib: np.ndarray, emb: np.ndarray | None = None) -> np.ndarray:
+        """Features of every (ia[i], ib[j]) pair: array of shape (len(ia), len(ib), len(FEATURES)).
+        ``emb``: the pairs' embedding similarities when the caller has them (see :func:`_blocks`)."""
         ia, ib = np.asarray(ia, int), np.asarray(ib, int)
         n, m = len(ia), len(ib)
         if not n or not m:
@@ -291,7 +292,7 @@ class RepIndex:
         feats = [
             self._dot(self.cos["terms"], ia, ib),
             self._dot(self.cos["lead"], ia, ib),
-            self.emb[ia] @ self.emb[ib].T,
+            self.emb[ia] @ self.emb[ib].T if emb is None else emb,
             self._jac("actors", ia, ib),
             self._dot(self.cos["actor_counts"], ia, ib),
             self._jac("places", ia, ib),
@@ -372,7 +373,7 @@ class TopicView:
     def _dot(m, ia, ib) -> np.ndarray:
         return np.asarray((m[ia] @ m[ib].T).todense(), dtype=np.float32)
 
-    def features(self, ia, ib, names: Sequence[str] | None = None) -> np.ndarray:
+    def features(self, ia, ib, names: Sequence[str] | None = None, emb: np.ndarray | None = None) -> np.ndarray:
         """Features ``names`` (default :data:`STORY_FEATURES`) of every (ia[i], ib[j]) pair, shape
         (len(ia), len(ib), len(names)); ``ia``, ``ib`` are positions among the members. Only the
         features asked for are computed."""
@@ -389,7 +390,7 @@ class TopicView:
 
         def base_all():
             if "_base" not in cache:
-                cache["_base"] = self.index.features(ga, gb)
+                cache["_base"] = self.index.features(ga, gb, emb=emb)
             return cache["_base"]
 
         def rel_terms():
@@ -401,7 +402,7 @@ class TopicView:
             return self.index._dot(self.index.cos["terms"], ga, gb)
 
         def embed():
-            return self.index.emb[ga] @ self.index.emb[gb].T
+            return self.index.emb[ga] @ self.index.emb[gb].T if emb is None else emb
 
         make = {
             "tfidf_body": body,
@@ -442,23 +443,48 @@ def load_model(path: str | None = None) -> dict:
     return joblib.load(path or MODEL_PATH)
 
 
-def _blocks(feature_fn, ia, ib, clf, model: dict, block: int, first: int = 0) -> np.ndarray:
+PAIR_CELLS = 1 << 19       # pairs whose features are computed at once (see _blocks)
+
+
+def _blocks(feature_fn, ia, ib, clf, model: dict, block: int, first: int = 0, emb_fn=None) -> np.ndarray:
     """Probabilities of ``clf`` block by block; the feature rows start with tfidf_body and embed_lead
-    (which pick the candidate pairs), the classifier reads the columns from ``first`` on."""
+    (which pick the candidate pairs), the classifier reads the columns from ``first`` on.
+
+    A block's features (and their copies: the columns, the stacked array, the candidate rows) are
+    block x len(ib) pairs, and against every stored article that grew with the store (256 x 9,000 pairs
+    of 14 features: 130 MB each), so past PAIR_CELLS pairs a block's features are computed a run of
+    its rows at a time. Every feature of a pair depends on that pair alone, except in the last bits the
+    embedding similarity, a matrix product whose rounding depends on how many rows it has: it is
+    computed for the whole block as before (``emb_fn(rows, ib)``) and handed to ``feature_fn``."""
     from ..scale.worker import one_openmp_thread
 
     ia, ib = np.asarray(ia, int), np.asarray(ib, int)
     out = np.zeros((len(ia), len(ib)), np.float32)
+    sub = max(1, PAIR_CELLS // max(1, len(ib)))
     for i in range(0, len(ia), block):
-        f = feature_fn(ia[i:i + block], ib)
-        k = f.shape[0]
-        flat = f.reshape(-1, f.shape[-1])
-        cand = (flat[:, 0] >= model.get("min_tfidf", 0.02)) | (flat[:, 1 if first else 2] >= model.get("min_embed", 0.2))
+        rows = ia[i:i + block]
+        if sub >= len(rows) or emb_fn is None:
+            parts = [(0, feature_fn(rows, ib))]
+        else:
+            emb = emb_fn(rows, ib)
+            parts = ((j, feature_fn(rows[j:j + sub], ib, emb=emb[j:j + sub])) for j in range(0, len(rows), sub))
+        # the classifier sees the block's candidate pairs in one call, as before: its products, too,
+        # round by the number of rows
+        cands, rows_in = [], []
+        for _, f in parts:
+            flat = f.reshape(-1, f.shape[-1])
+            cand = (flat[:, 0] >= model.get("min_tfidf", 0.02)) | (flat[:, 1 if first else 2] >= model.get("min_embed", 0.2))
+            cands.append(cand)
+            rows_in.append(flat[cand][:, first:])
+            del f, flat
+        cand = np.concatenate(cands)
         if cand.any():
-            p = np.zeros(len(flat), np.float32)
+            x = np.concatenate(rows_in) if len(rows_in) > 1 else rows_in[0]
+            del rows_in
+            p = np.zeros(len(cand), np.float32)
             with one_openmp_thread():   # same probabilities; see one_openmp_thread
-                p[cand] = clf.predict_proba(flat[cand][:, first:])[:, 1]
-            out[i:i + k] = p.reshape(k, len(ib))
+                p[cand] = clf.predict_proba(x)[:, 1]
+            out[i:i + len(rows)] = p.reshape(len(rows), len(ib))
     return out
 
 
@@ -469,7 +495,8 @@ def topic_probabilities(index: RepIndex, ia, ib, model: dict | None = None, bloc
     are not scored (probability 0): they are most pairs of a large corpus, and the model gives
     them ~0 anyway."""
     model = model or load_model()
-    return _blocks(index.features, ia, ib, model["topic"], model, block)
+    return _blocks(index.features, ia, ib, model["topic"], model, block,
+                   emb_fn=lambda a, b: index.emb[a] @ index.emb[b].T)
 
 
 def story_probabilities(view: TopicView, ia=None, ib=None, model: dict | None = None,
@@ -483,7 +510,8 @@ def story_probabilities(view: TopicView, ia=None, ib=None, model: dict | None = 
     ia = np.arange(view.n) if ia is None else np.asarray(ia, int)
     ib = np.arange(view.n) if ib is None else np.asarray(ib, int)
     names = ["tfidf_body", "embed_lead"] + list(model.get("story_features", STORY_COLUMNS))
-    p = _blocks(lambda a, b: view.features(a, b, names), ia, ib, model["story"], model, block, first=2)
+    p = _blocks(lambda a, b, emb=None: view.features(a, b, names, emb=emb), ia, ib, model["story"], model, block,
+                first=2, emb_fn=lambda a, b: view.index.emb[view.members[a]] @ view.index.emb[view.members[b]].T)
     if max_gap_days is not None and len(ia) and len(ib):
         gap = view.index.published_gap(view.members[ia], view.members[ib])
         p = np.where(np.nan_to_num(gap, nan=0.0) > max_gap_days, 0.0, p).astype(np.float32)
