@@ -11,6 +11,7 @@ failing cross-article stage leaves a warning while the stored articles and the e
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -74,6 +75,8 @@ def analyze_documents(documents: Sequence[Document], config: Config | None = Non
             failed = True
             problems.append(Problem(st.name, f"cross-article stage failed: {type(exc).__name__}: {exc}"[:300]))
             continue
+        finally:
+            release_memory()
         have.update(st.provides)
     cmp = ctx.comparison
     analysis = Analysis(
@@ -89,6 +92,30 @@ def analyze_documents(documents: Sequence[Document], config: Config | None = Non
         analysis.topics = cmp.topics
     new_state = ctx.new_state if (ctx.new_state is not None and not failed) else (state or {})
     return analysis, new_state
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's malloc_trim, or None where the C library has none (macOS, musl, Windows)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        lib = ctypes.CDLL(name) if name else None
+    except OSError:     # no loadable C library by that name: nothing to hand back, nothing wrong
+        return None
+    return getattr(lib, "malloc_trim", None)
+
+
+def release_memory() -> None:
+    """Hand the heap pages a cross-article stage freed back to the system. The stages' transients (the
+    story grouping's article representations, the views, the parses) are freed when a stage ends, but
+    glibc keeps the freed pages mapped, so the process's resident memory kept the high-water mark of
+    every stage so far and the next stage's arrays came on top of it."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _record(problems, p: Problem) -> None:
