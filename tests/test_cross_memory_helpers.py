@@ -65,3 +65,23 @@ def test_pair_probabilities_do_not_depend_on_the_block_size(monkeypatch):
     monkeypatch.setattr(G, "PAIR_CELLS", 7 * 60)          # 7 rows a block instead of 256
     assert np.array_equal(G.topic_probabilities(index, ia, ib), topic)
     assert np.array_equal(G.story_probabilities(G.TopicView(index, list(range(60))), max_gap_days=2), story)
+
+
+def test_state_is_streamed_into_the_store_and_read_back(tmp_path, monkeypatch):
+    import json
+
+    from storylens.model import Analysis
+    from storylens.store import db as db_mod
+
+    monkeypatch.setattr(db_mod, "STATE_WRITE", 64)      # many writes of a few parts each
+    store = db_mod.Store(tmp_path / "s.sqlite")
+    state = {"story_cache": {f"S{i}": json.dumps({"claims": [f"é {i}" * 5], "fp": "x"}, ensure_ascii=False)
+                             for i in range(50)},
+             "vectors": {"a": {"h": "h1", "v": "AAAA"}}, "next_id": 51, "empty": {}}
+    store.replace_analysis(Analysis(), {"compare": state, "other": [1, 2.5, None, "ü"]})
+    assert store.get_state("compare") == state
+    assert store.get_state("other") == [1, 2.5, None, "ü"]
+    raw = store.conn.execute("SELECT value FROM state WHERE key='compare'").fetchone()[0]
+    assert bytes(raw).decode("ascii") == json.dumps(state)     # what json.dumps saved before, byte for byte
+    store.replace_analysis(Analysis(), {"compare": {"next_id": 2}})   # a smaller value replaces it whole
+    assert store.get_state("compare") == {"next_id": 2}

@@ -393,7 +393,7 @@ class Store:
                 c.execute("INSERT INTO coverage_gaps VALUES (?,?,?,?,?)", (g.story_id, g.claim_id, g.text, _dumps(g.outlets), g.reason))
             _insert_all(c, "positions", Position, an.positions)
             for k, v in (state or {}).items():
-                c.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (k, json.dumps(v)))
+                _write_state(c, k, v)
 
     def load_analysis(self) -> Analysis:
         """The whole stored analysis as dataclasses (what analysis.json holds)."""
@@ -487,6 +487,30 @@ class EmbeddingCache(_TextCache):
 class ParseCache(_TextCache):
     """Packed sentence parses (storylens.text.parses), keyed by (spaCy model, text)."""
     table, column = "parses", "data"
+
+
+STATE_WRITE = 1 << 20    # bytes of a state value written to SQLite at a time
+
+
+def _write_state(c, key: str, value) -> None:
+    """Save one state entry as the JSON ``json.dumps`` makes (ASCII), streamed into a BLOB a megabyte at a
+    time: the comparison's state (each story's claims, framing and summary) is tens of megabytes on a
+    store of thousands of articles, and one string of it, with its UTF-8 copy for SQLite, was held twice
+    while the analysis was saved. ``get_state`` reads text and BLOB values alike."""
+    enc = json.JSONEncoder()
+    size = sum(len(part) for part in enc.iterencode(value))   # ASCII: one byte per character
+    c.execute("INSERT OR REPLACE INTO state VALUES (?, zeroblob(?))", (key, size))
+    rowid = c.execute("SELECT rowid FROM state WHERE key=?", (key,)).fetchone()[0]
+    with c.blobopen("state", "value", rowid) as blob:
+        buf: list[str] = []
+        n = 0
+        for part in enc.iterencode(value):
+            buf.append(part)
+            n += len(part)
+            if n >= STATE_WRITE:
+                blob.write("".join(buf).encode("ascii"))
+                buf, n = [], 0
+        blob.write("".join(buf).encode("ascii"))
 
 
 def _insert_all(c, table: str, cls, items) -> None:
