@@ -353,7 +353,9 @@ class Store:
 
     # ---- state ------------------------------------------------------------
     def get_state(self, key: str, default=None):
-        r = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        # a value saved as a BLOB (_write_state) comes back as text, as one saved as text does: one copy,
+        # not its bytes and then the text decoded from them
+        r = self.conn.execute("SELECT CAST(value AS TEXT) AS value FROM state WHERE key=?", (key,)).fetchone()
         return json.loads(r["value"]) if r else default
 
     # ---- derived analysis -------------------------------------------------
