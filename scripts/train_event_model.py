@@ -18,7 +18,10 @@ candidates (ConfliBERT class accuracy + PLOVER type and exact accuracy - extra e
 sentence): ConfliBERT and PETRARCH2 sentences by 5-fold out-of-fold predictions with near-duplicate
 sentences kept in one fold; the PLOVER records as an unseen collection (heads trained without any of
 them), since the coder must hold on news in styles it was not trained on.
-Options: --trigger-weight adds the PLOVER tune records' event phrases ("imposed sanctions") to the type head;
+Options: --phrase-head 1 trains a third head on trigger phrases (the CAMEO dictionary's patterns written out as
+phrases and the PLOVER records' event phrases) and lets the threshold search weigh the dictionary's type
+against the heads (off by default: cross-validated on the PLOVER tune part it lost 2 records of type);
+--trigger-weight adds the PLOVER tune records' event phrases ("imposed sanctions") to the type head;
 --plover-weight weighs the PLOVER tune sentences in both heads; --dict-weight adds the CAMEO verb dictionary's patterns as typed phrases to the type head (off
 by default: no gain measured); --without-plover leaves the PLOVER records out entirely (a diagnostic
 model under which benchmarks/events_plover.py reads the PLOVER tune part like unseen text).
@@ -234,9 +237,11 @@ def main(argv=None):
     ap.add_argument("--exclude-plover-fold", type=int, nargs=2, metavar=("K", "N"), default=None,
                     help="cross-validation: leave out the PLOVER tune sentences of fold K of N (plover_fold) from "
                          "training and tuning, so that benchmarks/events_plover_cv.py can read them as unseen")
-    ap.add_argument("--phrase-head", type=int, default=1,
+    ap.add_argument("--phrase-head", type=int, default=0,
                     help="1: train the trigger-phrase head (CAMEO dictionary phrases + PLOVER event phrases) and "
-                         "let the threshold search weigh it (prior_bonus, phrase_weight); 0: no phrase head")
+                         "let the threshold search weigh the dictionary's type against the heads (prior_bonus, "
+                         "default_bonus, phrase_weight); 0 (default: no gain measured, see benchmarks/results/"
+                         "events.md): no phrase head, the dictionary's type stands")
     ap.add_argument("--phrase-plover-weight", type=float, default=3.0,
                     help="sample weight of the PLOVER records' event phrases in the trigger-phrase head")
     ap.add_argument("--phrase-C", type=float, default=4.0, help="regularisation of the trigger-phrase head")
@@ -507,9 +512,10 @@ def main(argv=None):
             ("type_margin",): [0.1, 0.2, 0.4, 1.1], ("matched_veto",): [0.0, 0.02, 0.05, 0.1, 0.2]}
     # the dictionary's type against the heads' readings: the two weights are searched together (either
     # alone can look useless where the pair is not)
-    bonuses = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 99.0]
-    grid[("prior_bonus", "default_bonus", "phrase_weight")] = list(itertools.product(
-        bonuses, bonuses, [0.0, 0.5, 1.0, 2.0, 3.0] if use_phr else [0.0]))
+    if use_phr:
+        bonuses = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 99.0]
+        grid[("prior_bonus", "default_bonus", "phrase_weight")] = list(itertools.product(
+            bonuses, bonuses, [0.0, 0.5, 1.0, 2.0, 3.0]))
     best = (-1e9, None, None)
     # one parameter at a time, twice over (the grid is too big to search whole on two cores)
     cur = Params(prior_bonus=99.0, phrase_weight=0.0, default_bonus=99.0)

@@ -19,11 +19,11 @@ Method: CAMEO verb-pattern coding over the spaCy dependency parse.
 7. The learned decision (event_model.py, trained by scripts/train_event_model.py): per sentence (and,
    in a long sentence, per trigger clause) a class head and a type head over the MiniLM embedding and
    TF-IDF keep, re-type or drop the dictionary's candidates ("no event" for statements), and add an
-   event on the main verb when the dictionary has none but an event class is clear. A third head reads
-   the trigger phrase (the trigger with its arguments' words, `trigger_phrase`); a dictionary event's
-   type is weighed against the heads' readings of its sentence and its phrase, with a bonus for the
-   dictionary's type that the training script tunes (smaller for a verb's default code than for a
-   matched pattern). All of a document's sentences go to the model in one call.
+   event on the main verb when the dictionary has none but an event class is clear. Optionally (a model
+   trained with `--phrase-head 1`; the shipped one is not) a third head reads the trigger phrase (the
+   trigger with its arguments' words, `trigger_phrase`) and a dictionary event's type is weighed against
+   the heads' readings of its sentence and its phrase, with a tuned bonus for the dictionary's type.
+   All of a document's sentences go to the model in one call.
 8. Every event carries the CAMEO actor codes and countries of both sides (source_code, target_code,
    source_country, target_country), also when there is no canonical actor.
 """
