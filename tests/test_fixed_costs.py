@@ -109,3 +109,39 @@ def test_installed_spacy_package_is_told_from_other_names(tmp_path):
     assert not installed_package("no_such_pipeline_xyz")
     assert not installed_package(str(tmp_path))        # a folder is loaded to be checked
     assert not installed_package("blank:en")
+
+
+def _worker_state():
+    import time
+
+    from storylens.annotate.nlp import load_nlp
+    from storylens.link.kb import load_kb
+    from storylens.scale import preload
+
+    return repr(preload.ERROR), load_nlp.cache_info().currsize, load_kb.cache_info().currsize, time.process_time()
+
+
+def test_pool_workers_start_with_what_the_fork_server_loaded():
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import forkserver
+
+    from storylens.config import Config
+    from storylens.scale.pool import _context, _stop_fork_server
+    from storylens.scale.worker import warm_up
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the fork server is used on Linux only")
+    config = Config(n_process=2)
+    ctx, server = _context(config, 2)
+    assert server is not None
+    ex = ProcessPoolExecutor(2, mp_context=ctx, initializer=warm_up, initargs=(config,))
+    try:
+        error, nlps, kbs, cpu = ex.submit(_worker_state).result()
+    finally:
+        ex.shutdown(wait=True)
+        _stop_fork_server()
+    # the worker found the pipeline and the KB loaded: its own start-up cost next to nothing
+    assert error == "None" and nlps == 1 and kbs == 1
+    assert cpu < 0.5, cpu
+    assert forkserver._forkserver._forkserver_pid is None     # stopped and reaped
