@@ -32,9 +32,10 @@ def _context(config: Config, n_process: int):
     Not forked from this process: it may hold SQLite connections and progress-bar threads. On Linux
     they are forked from a fork server, a fresh process that has loaded what every worker needs once
     (storylens.scale.preload): each worker then starts with the imports, the spaCy pipeline and the
-    tables in place instead of loading them again (about 2 CPU-s a worker). Elsewhere: spawned, each
-    loading for itself."""
-    if not sys.platform.startswith("linux") or "forkserver" not in mp.get_all_start_methods():
+    tables in place instead of loading them again (about 2 CPU-s a worker). Elsewhere, or with
+    STORYLENS_POOL_START=spawn: spawned, each loading for itself."""
+    if (os.environ.get("STORYLENS_POOL_START", "").strip().lower() == "spawn"
+            or not sys.platform.startswith("linux") or "forkserver" not in mp.get_all_start_methods()):
         return mp.get_context("spawn"), None
     from . import preload
 
