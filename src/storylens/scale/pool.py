@@ -55,9 +55,12 @@ def _stop_fork_server() -> None:
     children, as the spawned workers' did, and the next pool starts a server with its own settings."""
     from multiprocessing import forkserver
 
+    from .preload import ENV
+
     stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
     if callable(stop):
         stop()
+    os.environ.pop(ENV, None)   # a later fork server (another library's) preloads nothing of ours
 
 
 def process_in_pool(articles: Iterable[Article], config: Config, n_process: int) -> Iterator[Document]:
