@@ -122,6 +122,8 @@ def main() -> None:
     ap.add_argument("--base", required=True, help="commit to compare with (its src/ is extracted)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--n", type=int, default=30, help="synthetic articles for the end-to-end runs")
+    ap.add_argument("--pool-n", type=int, default=16,
+                    help="articles through the bare pool (enough for both processes to start: 4 make one shard)")
     ap.add_argument("--skip-e2e", action="store_true")
     a = ap.parse_args()
     _subreaper()
@@ -147,7 +149,7 @@ def main() -> None:
     pool = {k: [] for k in trees}
     for _ in range(a.reps):
         for k, src in trees.items():
-            pool[k].append(pool_cpu(src, cache, corpus, 4))
+            pool[k].append(pool_cpu(src, cache, corpus, a.pool_n))
     print(f"start-up items, CPU seconds, median of {a.reps} (fresh interpreter each):")
     print("| item | before | after | after, first run (empty cache dir) |\n|---|---|---|---|")
     for name, b, f, c in rows:
@@ -155,7 +157,7 @@ def main() -> None:
     for k in trees:
         inner = statistics.median(x[0] for x in pool[k])
         total = statistics.median(x[1] for x in pool[k])
-        print(f"pool of 2 processes over 4 articles ({k}): {inner:.2f} CPU-s seen by the parent, "
+        print(f"pool of 2 processes over {a.pool_n} articles ({k}): {inner:.2f} CPU-s seen by the parent, "
               f"{total:.2f} with every process under it")
     if a.skip_e2e:
         return

@@ -11,6 +11,7 @@ takes input_ids / attention_mask (/ token_type_ids) and returns last_hidden_stat
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 
 MAX_TOKENS = 256
 _MEMO_SIZE = 20000
+_TOKENIZER_LOCK = threading.Lock()
 
 
 def default_model_path() -> str:
@@ -85,8 +87,9 @@ class Encoder:
 
     def tokenize(self, texts: Sequence[str], max_tokens: int | None = None) -> list:
         """Encodings of ``texts``, truncated to ``max_tokens`` (this encoder's by default), unpadded."""
-        self.tokenizer.enable_truncation(max_length=max_tokens or self.max_tokens)
-        return self.tokenizer.encode_batch(list(texts))
+        with _TOKENIZER_LOCK:   # the truncation is the shared tokenizer's state: set and used together
+            self.tokenizer.enable_truncation(max_length=max_tokens or self.max_tokens)
+            return self.tokenizer.encode_batch(list(texts))
 
     def _encode_batch(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One row per text, in order. The texts run in batches of similar token length: padding a
