@@ -76,8 +76,8 @@ def _reap() -> None:
             return
 
 
-def _env(src: Path, cache: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(src), "STORYLENS_CACHE_DIR": str(cache)}
+def _env(src: Path, cache: Path, extra: dict | None = None) -> dict:
+    return {**os.environ, "PYTHONPATH": str(src), "STORYLENS_CACHE_DIR": str(cache), **(extra or {})}
 
 
 def time_item(src: Path, cache: Path, setup: str, code: str) -> float:
@@ -102,12 +102,12 @@ def pool_cpu(src: Path, cache: Path, corpus: Path, n: int) -> tuple[float, float
     return inner, total
 
 
-def analyze_cpu(src: Path, cache: Path, corpus: Path, out: Path) -> tuple[float, float, str]:
+def analyze_cpu(src: Path, cache: Path, corpus: Path, out: Path, extra: dict | None = None) -> tuple[float, float, str]:
     shutil.rmtree(out, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run([CLI, "analyze", str(corpus), "--out", str(out), "--n-process", "2", "--no-progress"],
-                       env=_env(src, cache), capture_output=True, text=True)
+                       env=_env(src, cache, extra), capture_output=True, text=True)
     wall = time.perf_counter() - t
     _reap()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -125,6 +125,9 @@ def main() -> None:
     ap.add_argument("--pool-n", type=int, default=16,
                     help="articles through the bare pool (enough for both processes to start: 4 make one shard)")
     ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--spawn-ab", action="store_true",
+                    help="end to end: the new tree with spawned workers against its fork server")
+    ap.add_argument("--skip-items", action="store_true")
     a = ap.parse_args()
     _subreaper()
     work = Path(tempfile.mkdtemp(prefix="storylens-startup-"))
@@ -140,33 +143,37 @@ def main() -> None:
     # the first run of the new tree with an empty cache directory (it writes the copies)
     cold = {name: time_item(trees["after"], cache, setup, code) for name, setup, code in ITEMS[:2]}
     rows = []
-    for name, setup, code in ITEMS:
+    for name, setup, code in ([] if a.skip_items else ITEMS):
         got = {k: [] for k in trees}
         for _ in range(a.reps):
             for k, src in trees.items():
                 got[k].append(time_item(src, cache, setup, code))
         rows.append((name, statistics.median(got["before"]), statistics.median(got["after"]), cold.get(name)))
     pool = {k: [] for k in trees}
-    for _ in range(a.reps):
+    for _ in range(0 if a.skip_items else a.reps):
         for k, src in trees.items():
             pool[k].append(pool_cpu(src, cache, corpus, a.pool_n))
     print(f"start-up items, CPU seconds, median of {a.reps} (fresh interpreter each):")
     print("| item | before | after | after, first run (empty cache dir) |\n|---|---|---|---|")
     for name, b, f, c in rows:
         print(f"| {name} | {b:.3f} | {f:.3f} | {'' if c is None else f'{c:.3f}'} |")
-    for k in trees:
+    for k in ([] if a.skip_items else trees):
         inner = statistics.median(x[0] for x in pool[k])
         total = statistics.median(x[1] for x in pool[k])
         print(f"pool of 2 processes over {a.pool_n} articles ({k}): {inner:.2f} CPU-s seen by the parent, "
               f"{total:.2f} with every process under it")
     if a.skip_e2e:
         return
-    e2e = {k: [] for k in trees}
+    runs = {k: (src, None) for k, src in trees.items()}
+    if a.spawn_ab:   # the new tree with and without its fork server
+        runs = {"after, spawned workers": (trees["after"], {"STORYLENS_POOL_START": "spawn"}),
+                "after, fork server": (trees["after"], None)}
+    e2e = {k: [] for k in runs}
     for r in range(a.reps):
-        for k, src in trees.items():
-            e2e[k].append(analyze_cpu(src, cache, corpus, work / f"out-{k}-{r}"))
+        for i, (k, (src, extra)) in enumerate(runs.items()):
+            e2e[k].append(analyze_cpu(src, cache, corpus, work / f"out-{i}-{r}", extra))
     print(f"\n`storylens analyze {a.n} articles --n-process 2` (report included), median of {a.reps}:")
-    for k in trees:
+    for k in runs:
         cpu = statistics.median(x[0] for x in e2e[k])
         wall = statistics.median(x[1] for x in e2e[k])
         print(f"  {k}: {cpu:.2f} CPU-s ({[round(x[0], 2) for x in e2e[k]]}), wall {wall:.1f} s, "
