@@ -72,36 +72,6 @@ def warm_up(model: str | Config, threads: int | None = None) -> None:
     nlp_for(config, article_stages(config))
 
 
-def preload(config: Config, threads: int) -> None:
-    """What every worker process would load for itself, loaded once in the fork server the pool's
-    processes are forked from (storylens.scale.preload): the imports, the spaCy pipeline, the actor
-    KB, the tokenizer, the stages' lexicons and models, dateparser's tables. With two workers that is
-    one copy of about 2 CPU-s less per run, and the pages are shared until written.
-
-    Nothing that starts a thread is made here (the ONNX session, a BLAS call): threads do not survive
-    a fork. Each worker still runs :func:`warm_up`, which finds all this loaded."""
-    limit_threads(threads)
-    from ..stages.engine import article_stages, nlp_for
-
-    nlp_for(config, article_stages(config))
-    from ..annotate import entities, event_lexicon, event_model, events, quote_model, quotes  # noqa: F401
-    from ..compare import context  # noqa: F401  (cross_article_texts)
-    from ..link.kb import load_kb
-    from ..stages.builtin import _parse_cues
-
-    load_kb()
-    for fn in (entities._first_names, entities._title_words, event_lexicon.lexicon, event_model.model,
-               quote_model.load_models, _parse_cues):
-        fn()
-    from ..embeddings import _tokenizer, default_tokenizer_path, packaged
-
-    if packaged(config):
-        _tokenizer(default_tokenizer_path())
-    from ..annotate.dates import resolve_date
-
-    resolve_date("14 March 2024", "2024-03-20")   # dateparser reads its language tables on first use
-
-
 def annotate_shard(articles: Sequence[Article], config: Config) -> list[Document]:
     """The per-article stages over one shard; spaCy is loaded once per worker process (cached loader).
 
