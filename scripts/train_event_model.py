@@ -18,7 +18,10 @@ candidates (ConfliBERT class accuracy + PLOVER type and exact accuracy - extra e
 sentence): ConfliBERT and PETRARCH2 sentences by 5-fold out-of-fold predictions with near-duplicate
 sentences kept in one fold; the PLOVER records as an unseen collection (heads trained without any of
 them), since the coder must hold on news in styles it was not trained on.
-Options: --trigger-weight adds the PLOVER tune records' event phrases ("imposed sanctions") to the type head;
+Options: --phrase-head 1 trains a third head on trigger phrases (the CAMEO dictionary's patterns written out as
+phrases and the PLOVER records' event phrases) and lets the threshold search weigh the dictionary's type
+against the heads (off by default: cross-validated on the PLOVER tune part it lost 2 records of type);
+--trigger-weight adds the PLOVER tune records' event phrases ("imposed sanctions") to the type head;
 --plover-weight weighs the PLOVER tune sentences in both heads; --dict-weight adds the CAMEO verb dictionary's patterns as typed phrases to the type head (off
 by default: no gain measured); --without-plover leaves the PLOVER records out entirely (a diagnostic
 model under which benchmarks/events_plover.py reads the PLOVER tune part like unseen text).
@@ -234,12 +237,26 @@ def main(argv=None):
     ap.add_argument("--exclude-plover-fold", type=int, nargs=2, metavar=("K", "N"), default=None,
                     help="cross-validation: leave out the PLOVER tune sentences of fold K of N (plover_fold) from "
                          "training and tuning, so that benchmarks/events_plover_cv.py can read them as unseen")
+    ap.add_argument("--phrase-head", type=int, default=0,
+                    help="1: train the trigger-phrase head (CAMEO dictionary phrases + PLOVER event phrases) and "
+                         "let the threshold search weigh the dictionary's type against the heads (prior_bonus, "
+                         "default_bonus, phrase_weight); 0 (default: no gain measured, see benchmarks/results/"
+                         "events.md): no phrase head, the dictionary's type stands")
+    ap.add_argument("--phrase-plover-weight", type=float, default=3.0,
+                    help="sample weight of the PLOVER records' event phrases in the trigger-phrase head")
+    ap.add_argument("--phrase-C", type=float, default=4.0, help="regularisation of the trigger-phrase head")
+    ap.add_argument("--oof-cache", type=Path, default=None,
+                    help="development: keep the chosen C, features and out-of-fold probabilities in this file and "
+                         "reuse them when it exists (for trying decision variants without refitting the heads)")
+    ap.add_argument("--show-changes", action="store_true",
+                    help="print the PLOVER tune records whose outcome the dictionary-vs-heads weighing "
+                         "(prior_bonus, phrase_weight) changes under the tuned thresholds")
     ap.add_argument("--dup-at", type=float, default=0.6,
                     help="TF-IDF cosine at which two sentences are near-duplicates (kept in one fold)")
     args = ap.parse_args(argv)
     t0 = time.time()
     from storylens.annotate.event_lexicon import lexicon
-    from storylens.annotate.events import decide, dictionary_events
+    from storylens.annotate.events import _phrases, decide, dictionary_events
 
     lex = lexicon()
     groups = plover_groups()
@@ -281,6 +298,73 @@ def main(argv=None):
 
     emb = embed_cached(texts)
     print(f"embedded {len(texts)} sentences ({time.time() - t0:.0f}s)", flush=True)
+
+    # the trigger-phrase head: the type of a trigger phrase ("open hearing into legality") from its
+    # embedding, trained on the CAMEO dictionary's patterns written out as phrases and on the PLOVER
+    # records' event phrases. For tuning, the PLOVER sentences' phrases are read by a head trained
+    # without any PLOVER phrase (the unseen collection, as for the sentence heads)
+    use_phr = bool(args.phrase_head) and "tfidf" not in args.features
+    R_full: dict = {}
+    R_unseen: dict = {}
+    phr_coef = phr_int = None
+    if use_phr:
+        from sklearn.linear_model import LogisticRegression
+
+        dphr = dictionary_phrases(lex)
+        pphr = {(" ".join(r["eventText"].split()), r["event"]) for _, rs in plov for r in rs
+                if r.get("eventText") and r["event"] in TYPE_CLASS}
+        pfold = {}
+        for t, rs in plov:
+            for r in rs:
+                if r.get("eventText"):
+                    pfold.setdefault(" ".join(r["eventText"].split()), set()).add(plover_fold(t, args.folds))
+        # and the candidate's own phrase where the record's event phrase holds its trigger (the form the
+        # head reads at run time: "demand support from assembly in regain control")
+        for i in range(len(conf), n_news):
+            t, rs = plov[i - len(conf)]
+            for _, evs in cands[i]:
+                for e, _, _ in evs:
+                    ph = getattr(e, "_phrase", None)
+                    r = next((r for r in rs if e.trigger and r.get("eventText") and e.trigger.split()[0] in r["eventText"].split()), None)
+                    if ph and r is not None and r["event"] in TYPE_CLASS:
+                        pphr.add((ph, r["event"]))
+                        pfold.setdefault(ph, set()).add(plover_fold(t, args.folds))
+        pphr = sorted(pphr)
+        cand_phr = sorted({ph for i in range(n_news) for ph in _phrases(cands[i], list(range(len(cands[i]))), lex)})
+        pv = embed_cached([t for t, _ in dphr] + [t for t, _ in pphr] + cand_phr)
+        Xd, Xp, Xc = pv[:len(dphr)], pv[len(dphr):len(dphr) + len(pphr)], pv[len(dphr) + len(pphr):]
+        yd, yp = [t for _, t in dphr], [t for _, t in pphr]
+
+        def phrase_head(X, y, w):
+            h = LogisticRegression(C=args.phrase_C, max_iter=3000).fit(X, y, sample_weight=w)
+            coef = np.zeros((len(TYPES), X.shape[1]))
+            icpt = np.full(len(TYPES), -30.0)
+            cols = [TYPES.index(t) for t in h.classes_]
+            coef[cols], icpt[cols] = h.coef_, h.intercept_
+            return coef, icpt
+
+        def probs_of(coef, icpt):
+            z = Xc @ coef.T + icpt
+            z -= z.max(1, keepdims=True)
+            e = np.exp(z)
+            return dict(zip(cand_phr, e / e.sum(1, keepdims=True)))
+
+        # the PLOVER sentences' candidates are read by a head without their own records' event phrases:
+        # cross-fitted over the PLOVER folds (as the final head holds other records' phrases, not theirs)
+        R_unseen = {}
+        for k in range(args.folds):
+            keep = np.array([k not in pfold.get(t, set()) for t, _ in pphr], dtype=bool)
+            R_unseen[k] = probs_of(*phrase_head(np.vstack([Xd, Xp[keep]]), yd + [y for y, m in zip(yp, keep) if m],
+                                                np.concatenate([np.ones(len(yd)), np.full(int(keep.sum()), args.phrase_plover_weight)])))
+        if pphr:
+            phr_coef, phr_int = phrase_head(np.vstack([Xd, Xp]), yd + yp, np.concatenate(
+                [np.ones(len(yd)), np.full(len(yp), args.phrase_plover_weight)]))
+        else:
+            phr_coef, phr_int = phrase_head(Xd, yd, np.ones(len(yd)))
+        R_full = probs_of(phr_coef, phr_int)
+        print(f"trigger-phrase head: {len(dphr)} dictionary phrases, {len(pphr)} PLOVER event phrases "
+              f"(weight {args.phrase_plover_weight}); {len(cand_phr)} candidate phrases ({time.time() - t0:.0f}s)",
+              flush=True)
     F = Fitter(texts, emb)
     y_cls = np.array([it[1] for it in items])
     type_rows = [(i, t) for i, it in enumerate(items) for t in it[2]]
@@ -337,7 +421,14 @@ def main(argv=None):
     best_C, best_acc, best_feat = None, -1.0, None
     conf_idx = np.arange(len(conf))
     plov_idx = np.arange(len(conf), n_news)
-    for feat in args.features:
+    key = hashlib.sha1(("\n".join(texts) + repr((args.features, args.C, args.plover_weight))).encode()).hexdigest()
+    cached = None
+    if args.oof_cache and args.oof_cache.exists():
+        z = np.load(args.oof_cache, allow_pickle=False)
+        if str(z["key"]) == key:
+            cached = z
+            print(f"out-of-fold probabilities from {args.oof_cache}", flush=True)
+    for feat in ([] if cached is not None else args.features):
         F.use(feat)
         for C in args.C:
             P, _ = oof(C, None)
@@ -347,14 +438,22 @@ def main(argv=None):
                   f"PLOVER tune {acc_p:.3f}", flush=True)
             if acc_c + acc_p > best_acc:
                 best_C, best_acc, best_feat = C, acc_c + acc_p, feat
-    F.use(best_feat)
-    print(f"chosen: features={best_feat} C={best_C}", flush=True)
-    P, Q = oof(best_C, best_C)
+    if cached is not None:
+        best_C, best_feat, P, Q = float(cached["C"]), str(cached["features"]), cached["P"], cached["Q"]
+        F.use(best_feat)
+    else:
+        F.use(best_feat)
+        print(f"chosen: features={best_feat} C={best_C}", flush=True)
+        P, Q = oof(best_C, best_C)
+        if args.oof_cache:
+            np.savez(args.oof_cache, key=np.array(key), C=np.array(best_C), features=np.array(best_feat), P=P, Q=Q)
     print(f"out-of-fold done ({time.time() - t0:.0f}s)", flush=True)
 
     # tune the decision thresholds on the real candidates, with out-of-fold probabilities
     model = EventModel([], np.zeros(0), np.zeros((5, 0)), np.zeros(5), np.zeros((len(TYPES), 0)),
                        np.zeros(len(TYPES)), TYPES, Params())
+
+    trace: dict[int, tuple] = {}
 
     def evaluate(prm: Params) -> tuple[float, dict]:
         model.params = prm
@@ -363,7 +462,8 @@ def main(argv=None):
         for i in range(n_news):
             per = [(s, list(evs)) for s, evs in cands[i]]
             n = len(per)
-            decide(docs[i], per, model, (np.repeat(P[i:i + 1], n, 0), np.repeat(Q[i:i + 1], n, 0)))
+            decide(docs[i], per, model, (np.repeat(P[i:i + 1], n, 0), np.repeat(Q[i:i + 1], n, 0)),
+                   (R_unseen[plover_fold(texts[i], args.folds)] if i >= len(conf) else R_full) if use_phr else None)
             evs = [e for _, es in per for e, _, _ in es]
             if i < len(conf):
                 best = max(evs, key=lambda e: e.confidence or 0, default=None)
@@ -388,6 +488,7 @@ def main(argv=None):
                         if j is not None:
                             used.add(j)
                 extra += max(0, len(evs) - len(used))
+                trace[i] = tuple(f"{e.type} {e.source_country}->{e.target_country} [{e.trigger}]" for e in evs)
         n_sent = max(1, n_news - len(conf))
         res = {"conflibert_acc": correct / max(1, len(conf)), "plover_type": type_ok / max(1, n_gold),
                "plover_exact": exact / max(1, n_gold), "plover_extra": extra / n_sent}
@@ -403,25 +504,49 @@ def main(argv=None):
                 evs[:] = [(copy.copy(e), a, b) for e, a, b in evs0]
 
     base_obj, base_res = evaluate(Params(none_at=1.1, veto=0.0, retype_at=1.1, fallback_at=1.1, type_margin=1.1,
-                                              matched_veto=0.0))
+                                              matched_veto=0.0, prior_bonus=99.0, phrase_weight=0.0, default_bonus=99.0))
     reset()
     print("dictionary candidates as they are:", {k: round(v, 3) for k, v in base_res.items()}, flush=True)
-    grid = dict(none_at=[0.4, 0.5, 0.6, 0.7, 1.1], veto=[0.05, 0.1, 0.2, 0.3], retype_at=[0.4, 0.5, 0.6, 1.1],
-                fallback_at=[0.3, 0.4, 0.5, 0.6, 1.1], type_margin=[0.1, 0.2, 0.4, 1.1],
-                matched_veto=[0.0, 0.02, 0.05, 0.1, 0.2])
+    grid = {("none_at",): [0.4, 0.5, 0.6, 0.7, 1.1], ("veto",): [0.05, 0.1, 0.2, 0.3],
+            ("retype_at",): [0.4, 0.5, 0.6, 1.1], ("fallback_at",): [0.3, 0.4, 0.5, 0.6, 1.1],
+            ("type_margin",): [0.1, 0.2, 0.4, 1.1], ("matched_veto",): [0.0, 0.02, 0.05, 0.1, 0.2]}
+    # the dictionary's type against the heads' readings: the two weights are searched together (either
+    # alone can look useless where the pair is not)
+    if use_phr:
+        bonuses = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 99.0]
+        grid[("prior_bonus", "default_bonus", "phrase_weight")] = list(itertools.product(
+            bonuses, bonuses, [0.0, 0.5, 1.0, 2.0, 3.0]))
     best = (-1e9, None, None)
     # one parameter at a time, twice over (the grid is too big to search whole on two cores)
-    cur = Params()
+    cur = Params(prior_bonus=99.0, phrase_weight=0.0, default_bonus=99.0)
     for _ in range(2):
-        for name, values in grid.items():
+        for names, values in grid.items():
             for v in values:
-                prm = Params(**{**cur.__dict__, name: v})
+                v = v if isinstance(v, tuple) else (v,)
+                prm = Params(**{**cur.__dict__, **dict(zip(names, v))})
                 obj, res = evaluate(prm)
                 reset()
                 if obj > best[0] + 1e-9:
                     best = (obj, prm, res)
             cur = best[1]
     print("tuned decision:", cur, {k: round(v, 3) for k, v in best[2].items()}, flush=True)
+    if args.show_changes:
+        evaluate(cur)
+        reset()
+        tuned = dict(trace)
+        off = Params(**{**cur.__dict__, "prior_bonus": 99.0, "phrase_weight": 0.0, "default_bonus": 99.0})
+        print("same thresholds, dictionary types standing:", {k: round(v, 3) for k, v in evaluate(off)[1].items()})
+        reset()
+        print("type misses under the tuned decision:")
+        for i, evs in tuned.items():
+            for r in plov[i - len(conf)][1]:
+                if not any(e.startswith(r["event"] + " ") for e in evs):
+                    print(f"  {r['event']:<12} got {list(evs)} | {texts[i][:110]}")
+        for i, evs in tuned.items():
+            if evs != trace[i]:
+                gold = [(r["event"], [a.get("code") for a in r.get("source") or []], [a.get("code") for a in r.get("target") or []])
+                        for r in plov[i - len(conf)][1]]
+                print(f"  gold {gold}\n    without: {list(trace[i])}\n    with:    {list(evs)}\n    {texts[i][:150]}")
 
     # final heads on all training items
     clf = F.fit(np.arange(n_sent), y_cls[:n_sent], best_C, cls_w[:n_sent])
@@ -438,12 +563,15 @@ def main(argv=None):
     cols = [TYPES.index(t) for t in tclf.classes_]
     ty_coef[cols] = tclf.coef_
     ty_int[cols] = tclf.intercept_
-    final = EventModel(vocab, F.idf, cls_coef, cls_int, ty_coef, ty_int, TYPES, cur, E)
+    if not use_phr or F.features == "tfidf":
+        phr_coef = phr_int = None   # a TF-IDF-only model runs no sentence encoder, so no phrase head
+        cur = Params(**{**cur.__dict__, "phrase_weight": 0.0})
+    final = EventModel(vocab, F.idf, cls_coef, cls_int, ty_coef, ty_int, TYPES, cur, E, phr_coef, phr_int)
     # the numpy re-implementation agrees with scikit-learn
     p_np, _ = final.proba(texts[:50], emb[:50] if E else None)
     assert np.allclose(p_np[:, clf.classes_], clf.predict_proba(F.X[:50]), atol=1e-4)
     note = (f"trained {time.strftime('%Y-%m-%d')} on {n_sent} sentences (ConfliBERT tune {len(conf)}, PLOVER tune "
-            f"{len(plov)}, PETRARCH2 unit tests {len(petr)}) + {len(phr)} CAMEO dictionary phrases (weight {args.dict_weight}) and {len(trig)} PLOVER event phrases (weight {args.trigger_weight}) for the type head; features={best_feat}, C={best_C}; grouped out-of-fold tune figures {best[2]}")
+            f"{len(plov)}, PETRARCH2 unit tests {len(petr)}) + {len(phr)} CAMEO dictionary phrases (weight {args.dict_weight}) and {len(trig)} PLOVER event phrases (weight {args.trigger_weight}) for the type head; trigger-phrase head {'on' if phr_coef is not None else 'off'}; features={best_feat}, C={best_C}; grouped out-of-fold tune figures {best[2]}")
     final.save(args.out, note)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB) in {time.time() - t0:.0f}s\n{note}")
 

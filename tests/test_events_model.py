@@ -248,3 +248,69 @@ def test_an_act_in_its_own_clause_survives_a_sentence_that_reads_as_a_statement(
 
     assert run(0.1)           # the clause reads as an act: its events stay
     assert run(0.95) == []    # both readings a statement: no event
+
+
+def test_trigger_phrase_keeps_what_the_act_is_without_names_or_times(nlp):
+    from storylens.annotate.events import trigger_phrase
+
+    doc = nlp("The Kessarese high court opened a landmark hearing on Wednesday into the legality of detention rules.")
+    verb = next(t for t in doc if t.lower_ == "opened")
+    phrase = trigger_phrase(verb)
+    assert phrase.split()[0] == "open" and "hearing" in phrase.split(), phrase
+    assert not {"kessarese", "wednesday", "on"} & set(phrase.split()), phrase
+    doc = nlp("Dravonian inspectors were dispatched to Tarvish facilities.")
+    assert trigger_phrase(next(t for t in doc if t.lower_ == "dispatched")).split()[-1] != "to"
+
+
+class _Phrases(_Fixed):
+    """A stand-in model whose sentence heads are sure of a class but not of a type, and whose
+    trigger-phrase head reads every phrase as `phrase_type`."""
+
+    def __init__(self, cls, phrase_type, **params):
+        super().__init__(cls, **params)
+        self.phrase_type, self.emb_dim = phrase_type, 4
+        self.uses_phrases = self.params.phrase_weight > 0
+
+    def proba(self, texts, vectors=None):
+        p, _ = super().proba(texts)
+        return p, np.full((len(texts), len(self.types)), 1.0 / len(self.types))
+
+    def phrase_proba(self, vectors):
+        r = np.full((len(vectors), len(self.types)), 0.01)
+        r[:, self.types.index(self.phrase_type)] = 1.0 - 0.01 * (len(self.types) - 1)
+        return r
+
+
+def test_the_trigger_phrase_head_retypes_a_default_coded_event_only_as_far_as_its_weights_allow(nlp, monkeypatch):
+    from storylens import embeddings
+
+    monkeypatch.setattr(embeddings, "embed", lambda texts, *a, **k: np.zeros((len(texts), 4)))
+    text = "Syrian troops attacked rebel positions near Aleppo."
+    assert [e.type for e, _, _ in _coded(nlp, text, prior=None)] == ["FIGHT"]
+    off = dict(retype_at=1.1, fallback_at=1.1, none_at=1.1, veto=0.0, matched_veto=0.0)
+    # the dictionary's type stands by default, and against a weak reading of the phrase
+    assert [e.type for e, _, _ in _coded(nlp, text, prior=_Phrases(4, "ASSAULT", **off))] == ["FIGHT"]
+    weak = _Phrases(4, "ASSAULT", phrase_weight=0.5, prior_bonus=8.0, default_bonus=8.0, **off)
+    assert [e.type for e, _, _ in _coded(nlp, text, prior=weak)] == ["FIGHT"]
+    # a clear reading within the class the class head allows re-types it
+    strong = _Phrases(4, "ASSAULT", phrase_weight=1.0, prior_bonus=1.0, default_bonus=1.0, **off)
+    kept = _coded(nlp, text, prior=strong)
+    assert [(e.type, e.cameo) for e, _, _ in kept] == [("ASSAULT", "180")]
+    # ... but not into a class the class head rules out
+    other_class = _Phrases(4, "AGREE", phrase_weight=1.0, prior_bonus=1.0, default_bonus=1.0, **off)
+    assert [e.type for e, _, _ in _coded(nlp, text, prior=other_class)] == ["FIGHT"]
+
+
+def test_model_round_trip_keeps_the_phrase_head(tmp_path):
+    types = sorted(event_model.TYPE_CLASS)
+    rng = np.random.default_rng(2)
+    m = event_model.EventModel(["aa"], np.ones(1), rng.normal(size=(5, 5)), np.zeros(5),
+                               rng.normal(size=(len(types), 5)), np.zeros(len(types)), types,
+                               event_model.Params(phrase_weight=0.5, prior_bonus=3.0), emb_dim=4,
+                               phrase_coef=rng.normal(size=(len(types), 4)), phrase_intercept=np.zeros(len(types)))
+    m.save(tmp_path / "p.npz", "test")
+    m2 = event_model.load(tmp_path / "p.npz")
+    vec = rng.normal(size=(3, 4))
+    assert np.allclose(m.phrase_proba(vec), m2.phrase_proba(vec), atol=1e-5)
+    assert m2.uses_phrases and m2.params.prior_bonus == 3.0
+    assert np.allclose(m2.phrase_proba(vec).sum(axis=1), 1.0)

@@ -11,6 +11,7 @@ takes input_ids / attention_mask (/ token_type_ids) and returns last_hidden_stat
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 
 MAX_TOKENS = 256
 _MEMO_SIZE = 20000
+_TOKENIZER_LOCK = threading.Lock()
 
 
 def default_model_path() -> str:
@@ -44,34 +46,56 @@ def _threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+@lru_cache(maxsize=4)
+def _session(model_path: str):
+    """One ONNX session per model file and process, whatever truncation its users read it at (a session
+    costs 0.3 CPU-s to open)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = _threads()
+    opts.inter_op_num_threads = 1
+    # idle intra-op threads sleep instead of spinning: a spinning thread burns a core that the
+    # parse (or another worker) needs, and on a shared machine that cost grows with the load
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    opts.log_severity_level = 3
+    return ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(tokenizer_path: str):
+    """One tokenizer per file and process (0.1 CPU-s to read); each call sets its own truncation
+    (:meth:`Encoder.tokenize`) and no padding."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(tokenizer_path)
+    tok.no_padding()
+    return tok
+
+
 class Encoder:
-    """One loaded ONNX session + tokenizer; build through :func:`get_encoder` so it is shared."""
+    """An ONNX session + tokenizer read at one truncation; build through :func:`get_encoder` so it is
+    shared. Encoders of the same files at other truncations share the session and the tokenizer."""
 
     def __init__(self, model_path: str, tokenizer_path: str, max_tokens: int = MAX_TOKENS):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = _threads()
-        opts.inter_op_num_threads = 1
-        # idle intra-op threads sleep instead of spinning: a spinning thread burns a core that the
-        # parse (or another worker) needs, and on a shared machine that cost grows with the load
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
+        self.session = _session(model_path)
         self.input_names = {i.name for i in self.session.get_inputs()}
-        self.tokenizer = Tokenizer.from_file(tokenizer_path)
-        self.tokenizer.enable_truncation(max_length=max_tokens)
-        self.tokenizer.no_padding()
+        self.tokenizer = _tokenizer(tokenizer_path)
         self.max_tokens = max_tokens
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def tokenize(self, texts: Sequence[str], max_tokens: int | None = None) -> list:
+        """Encodings of ``texts``, truncated to ``max_tokens`` (this encoder's by default), unpadded."""
+        with _TOKENIZER_LOCK:   # the truncation is the shared tokenizer's state: set and used together
+            self.tokenizer.enable_truncation(max_length=max_tokens or self.max_tokens)
+            return self.tokenizer.encode_batch(list(texts))
 
     def _encode_batch(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One row per text, in order. The texts run in batches of similar token length: padding a
         batch to its longest text cost 2.4x the encoder time on the event stage's sentences of one
         article (padded / real tokens 2.6), and a text's vector does not depend on its batch."""
-        encs = self.tokenizer.encode_batch(list(texts))
+        encs = self.tokenize(texts)
         out = np.zeros((len(encs), 0), dtype=np.float32)
         for rows in _length_batches([len(e.ids) for e in encs], batch_size):
             vecs = self._run([encs[i] for i in rows])

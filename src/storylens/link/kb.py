@@ -6,7 +6,8 @@ plus the hand-written ``data/actors/supplement.yaml`` (metonyms, title words, ex
 :func:`lookup` codes an actor phrase ("Russian President Vladimir Putin", "the Kremlin",
 "Ukrainian troops", "protesters in Kenya") as a dict with ``name``, ``type``, ``country``
 (ISO-3166 alpha-3), ``code`` (CAMEO-style, e.g. RUSGOV, UKRMIL, KENOPP) and ``roles``.
-Results are cached; the index is built once per process.
+Results are cached; the index is built once per version of its sources and read back from the
+user's cache directory by every later process (storylens.filecache).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..text import day
 from .names import fold, name_key
 
 __all__ = ["Code", "DATA", "Entry", "KB", "SECTOR_NAMES", "agent_suffix", "country_name", "country_of",
-           "format_role", "is_country_name", "iso_of_code", "live", "load_kb", "lookup", "metonym_code",
+           "build_kb", "format_role", "is_country_name", "iso_of_code", "live", "load_kb", "lookup", "metonym_code",
            "norm_phrase", "person_entry", "pick_code", "state_actor", "title_of"]
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "actors"
@@ -104,6 +105,21 @@ def _singular(word: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_kb() -> KB:
+    """The knowledge base, built once per set of sources: later processes read the built copy from the
+    user's cache directory (storylens.filecache), a fifth of the build's CPU time."""
+    from ..filecache import cached_build
+
+    return cached_build("actor-kb", _kb_sources(), build_kb)
+
+
+def _kb_sources() -> list[Path]:
+    # everything the build reads: the data files, this module and the name normalisation it applies
+    from . import names
+
+    return [DATA / "kb.json.gz", DATA / "supplement.yaml", Path(__file__), Path(names.__file__)]
+
+
+def build_kb() -> KB:
     raw = json.loads(gzip.open(DATA / "kb.json.gz").read())
     sup = yaml.safe_load((DATA / "supplement.yaml").read_text(encoding="utf-8"))
     kb = KB(entries=[Entry(name, typ, [Code(*c) for c in codes], phrases)

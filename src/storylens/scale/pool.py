@@ -10,7 +10,10 @@ that fails alone is stored unannotated with the error.
 """
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
+import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
@@ -18,14 +21,50 @@ from typing import Iterable, Iterator
 from ..config import Config
 from ..model import Article, Document
 from .shards import failed_documents, ordered_shards
-from .worker import annotate_shard, warm_up
+from .worker import annotate_shard, cores_per_worker, warm_up
 
 SHARD = 4   # articles per task
 
 
+def _context(config: Config, n_process: int):
+    """Where the worker processes come from.
+
+    Not forked from this process: it may hold SQLite connections and progress-bar threads. On Linux
+    they are forked from a fork server, a fresh process that has loaded what every worker needs once
+    (storylens.scale.preload): each worker then starts with the imports, the spaCy pipeline and the
+    tables in place instead of loading them again (about 2 CPU-s a worker). Elsewhere, or with
+    STORYLENS_POOL_START=spawn: spawned, each loading for itself."""
+    if (os.environ.get("STORYLENS_POOL_START", "").strip().lower() == "spawn"
+            or not sys.platform.startswith("linux") or "forkserver" not in mp.get_all_start_methods()):
+        return mp.get_context("spawn"), None
+    from . import preload
+
+    # read by the server when it starts (it inherits this process's environment)
+    os.environ[preload.ENV] = json.dumps({"spacy_model": config.spacy_model, "stages": list(config.stages),
+                                          "plugins": list(config.plugins), "embed_model": config.embed_model,
+                                          "embed_tokenizer": config.embed_tokenizer,
+                                          "threads": cores_per_worker(n_process)})
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([preload.__name__])
+    return ctx, ctx
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server once the pool's processes are joined (the server has then reaped them), so
+    that it and its workers are waited for by this process: their CPU time counts in this process's
+    children, as the spawned workers' did, and the next pool starts a server with its own settings."""
+    from multiprocessing import forkserver
+
+    from .preload import ENV
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if callable(stop):
+        stop()
+    os.environ.pop(ENV, None)   # a later fork server (another library's) preloads nothing of ours
+
+
 def process_in_pool(articles: Iterable[Article], config: Config, n_process: int) -> Iterator[Document]:
-    # spawn, not fork: the parent may hold SQLite connections and progress-bar threads
-    ctx = mp.get_context("spawn")
+    ctx, server = _context(config, n_process)
     pool: list[ProcessPoolExecutor] = []
 
     def fresh() -> ProcessPoolExecutor:
@@ -64,3 +103,5 @@ def process_in_pool(articles: Iterable[Article], config: Config, n_process: int)
     finally:
         for ex in pool:
             ex.shutdown(wait=True, cancel_futures=True)
+        if server is not None:
+            _stop_fork_server()
