@@ -42,6 +42,18 @@ def test_length_batches_bound_padding_and_size():
     assert _length_batches([], 64) == []
 
 
+def test_length_batches_bound_padded_tokens_per_call():
+    from storylens.embeddings import _length_batches
+
+    lengths = [256] * 40 + [30] * 100
+    batches = _length_batches(lengths, batch_size=64, max_batch_tokens=4096)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) * max(lengths[i] for i in b) <= 4096
+    # short sentences still fill whole batches
+    assert max(len(b) for b in batches) == 64
+
+
 def test_a_vector_does_not_depend_on_the_texts_encoded_with_it():
     texts = ["Talks resumed.", "The minister of foreign affairs said on Tuesday that the talks in Geneva "
              "would resume next week after a pause of several months, officials confirmed.", "Troops withdrew."]

@@ -20,6 +20,10 @@ from typing import Sequence
 import numpy as np
 
 MAX_TOKENS = 256
+# Padded tokens per encoder call. The encoder's working memory grows with rows x length^2 (attention):
+# 64 texts of 256 tokens took a process past 3 GB, and onnxruntime's arena keeps what the largest
+# call needed. Short sentences (64 x ~30 tokens) are not affected.
+BATCH_TOKENS = 4096
 _MEMO_SIZE = 20000
 _TOKENIZER_LOCK = threading.Lock()
 
@@ -149,15 +153,17 @@ class Encoder:
         return int(self._encode_batch(["a"]).shape[1])
 
 
-def _length_batches(lengths: Sequence[int], batch_size: int, slack: float = 1.15) -> list[list[int]]:
-    """Indices grouped by token length (shortest first), each group at most `batch_size` long and padded
-    to at most `slack` times its real tokens."""
+def _length_batches(lengths: Sequence[int], batch_size: int, slack: float = 1.15,
+                    max_batch_tokens: int = BATCH_TOKENS) -> list[list[int]]:
+    """Indices grouped by token length (shortest first), each group at most `batch_size` long, padded
+    to at most `slack` times its real tokens, and holding at most `max_batch_tokens` padded tokens."""
     batches: list[list[int]] = []
     rows: list[int] = []
     real = 0
     for i in sorted(range(len(lengths)), key=lambda k: lengths[k]):
         n = max(1, lengths[i])
-        if rows and (len(rows) >= max(1, batch_size) or (len(rows) + 1) * n > slack * (real + n)):
+        if rows and (len(rows) >= max(1, batch_size) or (len(rows) + 1) * n > slack * (real + n)
+                     or (len(rows) + 1) * n > max_batch_tokens):
             batches.append(rows)
             rows, real = [], 0
         rows.append(i)
