@@ -116,14 +116,7 @@ def join_groups(inner: np.ndarray, cross: np.ndarray, sizes: Sequence[int],
             row[fixed] = -np.inf
         return row
 
-    avg = np.full((n, n), -np.inf)
-    for a in range(n):
-        if size[a] > 0:
-            avg[a] = mean_row(a)
-        else:
-            alive[a] = False
-    avg[~alive] = -np.inf
-    avg[:, ~alive] = -np.inf
+    avg = np.vstack([mean_row(a) for a in range(n)])
     while True:
         flat = int(np.argmax(avg))
         a, b = divmod(flat, n)
@@ -213,11 +206,10 @@ def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | 
         stories[sid] = members
         topic_of[sid] = tid
 
-    def place_in_topic(tid: str, ks: list[int], chunk: list[str], ic: list[int]) -> None:
-        """Newcomers ``ks`` (positions in ``chunk``) into the saved topic ``tid``: the story model sees
-        the topic with them in it, and the same constrained average linkage as for topics places them
-        in its saved stories or in new stories of the topic."""
-        cands = [s for s in stories if topic_of[s] == tid]
+    def place_in_topic(tid: str, cands: list[str], ks: list[int], chunk: list[str], ic: list[int]) -> None:
+        """Newcomers ``ks`` (positions in ``chunk``) into the saved topic ``tid`` of stories ``cands``: the
+        story model sees the topic with them in it, and the same constrained average linkage as for topics
+        places them in its saved stories or in new stories of the topic."""
         members = [pos[a] for s in cands for a in stories[s]]
         n_old = len(members)
         members += [ic[k] for k in ks]
@@ -236,8 +228,11 @@ def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | 
         # Topics: the saved topics are fixed groups, the newcomers singletons, and average linkage
         # runs over both as in a first run, except that two saved topics never merge. Newcomers
         # that gather with each other first join a saved topic together, as they would have in one run.
-        tids = sorted(set(topic_of.values()), key=_num)
-        t_members = {t: [pos[a] for s in stories if topic_of[s] == t for a in stories[s]] for t in tids}
+        t_stories: dict[str, list[str]] = {}
+        for s in stories:
+            t_stories.setdefault(topic_of[s], []).append(s)
+        tids = sorted(t_stories, key=_num)
+        t_members = {t: [pos[a] for s in t_stories[t] for a in stories[s]] for t in tids}
         old = [i for t in tids for i in t_members[t]]
         pt_new, _ = probs(ic, ic)
         pt_new = (pt_new + pt_new.T) / 2
@@ -247,7 +242,7 @@ def assign(reps: Sequence[ArticleRep], state: dict | None = None, model: dict | 
             joined, new_groups = [], agglomerate(pt_new, t_topic)
         for t, ks in zip(tids, joined):
             if ks:
-                place_in_topic(t, ks, chunk, ic)
+                place_in_topic(t, t_stories[t], ks, chunk, ic)
         for g in new_groups:
             tid = f"T{next_topic}"
             next_topic += 1
