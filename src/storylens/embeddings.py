@@ -108,7 +108,9 @@ class Encoder:
             out[rows] = vecs
         return out
 
-    def _run(self, encs) -> np.ndarray:
+    def feeds(self, encs) -> dict[str, np.ndarray]:
+        """The session's inputs for unpadded encodings: right-padded to the longest with id 0 and mask 0,
+        as the tokenizer's own padding does."""
         width = max(1, max(len(e.ids) for e in encs))
         ids = np.zeros((len(encs), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -121,8 +123,12 @@ class Encoder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.input_names:
             feeds["token_type_ids"] = types
+        return feeds
+
+    def _run(self, encs) -> np.ndarray:
+        feeds = self.feeds(encs)
         hidden = self.session.run(None, feeds)[0]
-        m = mask[:, :, None].astype(np.float32)
+        m = feeds["attention_mask"][:, :, None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)

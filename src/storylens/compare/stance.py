@@ -171,7 +171,6 @@ class _MiniLM:
         self.enc = get_encoder(default_model_path(), default_tokenizer_path())
         self.max_length = max_length
         self.sess = self.enc.session
-        self.inputs = self.enc.input_names
 
     def __call__(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), 384), dtype=np.float32)
@@ -179,19 +178,9 @@ class _MiniLM:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            enc = self.enc.tokenize([texts[i] for i in idx], self.max_length)
-            width = max(len(e.ids) for e in enc)
-            # right-padded with id 0 and mask 0, as the tokenizer's own padding does
-            ids = np.zeros((len(enc), width), dtype=np.int64)
-            mask = np.zeros((len(enc), width), dtype=np.int64)
-            for r, e in enumerate(enc):
-                ids[r, :len(e.ids)] = e.ids
-                mask[r, :len(e.ids)] = e.attention_mask
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.inputs:
-                feed["token_type_ids"] = np.zeros_like(ids)
+            feed = self.enc.feeds(self.enc.tokenize([texts[i] for i in idx], self.max_length))
             hidden = self.sess.run(None, feed)[0]
-            m = mask[..., None].astype(np.float32)
+            m = feed["attention_mask"][..., None].astype(np.float32)
             vec = (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
             vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
             out[idx] = vec
