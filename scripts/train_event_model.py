@@ -256,7 +256,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     t0 = time.time()
     from storylens.annotate.event_lexicon import lexicon
-    from storylens.annotate.events import _phrases, decide, dictionary_events
+    from storylens.annotate.events import _phrases, decide, dictionary_events, trigger_phrase
 
     lex = lexicon()
     groups = plover_groups()
@@ -322,9 +322,10 @@ def main(argv=None):
         # head reads at run time: "demand support from assembly in regain control")
         for i in range(len(conf), n_news):
             t, rs = plov[i - len(conf)]
-            for _, evs in cands[i]:
+            for sent, evs in cands[i]:
                 for e, _, _ in evs:
-                    ph = getattr(e, "_phrase", None)
+                    ti = getattr(e, "_trigger_i", None)
+                    ph = trigger_phrase(sent.doc[ti]) if ti is not None else None
                     r = next((r for r in rs if e.trigger and r.get("eventText") and e.trigger.split()[0] in r["eventText"].split()), None)
                     if ph and r is not None and r["event"] in TYPE_CLASS:
                         pphr.add((ph, r["event"]))

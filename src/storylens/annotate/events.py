@@ -918,7 +918,8 @@ def _sentence_events(doc: Document, sent, index: ActorIndex, lex: Lexicon, publi
     for x in out:
         x[1]._clause = _clause_text(sent, sent.doc[x[0]], lex)
         x[1]._matched = cands[x[0]].matched if x[0] in cands else False
-        x[1]._phrase = trigger_phrase(sent.doc[x[0]])
+        # the trigger phrase is written out only if the decision weighs it (event_model.uses_phrases)
+        x[1]._trigger_i = x[0]
         # a type set by a rule over the parse (intent, obligation, force on civilians) is not the
         # trigger's own reading, so the trigger-phrase head does not re-type it
         x[1]._ruled = x[0] in cands and x[1].type != cands[x[0]].type
@@ -1056,6 +1057,10 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
         r = phrase_probs.get(phrase) if w and phrase else None
         return sc + w * np.log(r + 1e-6) if r is not None else sc
 
+    def phrase_of(sent, e) -> str | None:
+        i = getattr(e, "_trigger_i", None)
+        return trigger_phrase(sent.doc[i]) if w and i is not None else None
+
     def best_type(q, cls: int, phrase: str | None = None) -> str | None:
         opts = [t for t in model.types if TYPE_CLASS.get(t) == cls]
         sc = type_score(q, phrase)
@@ -1090,14 +1095,14 @@ def decide(doc: Document, per_sentence: list[tuple[object, list]], model, probs=
                 top_e = 1 + int(np.argmax(p[1:]))
                 if p[top_e] < prm.retype_at:
                     continue
-                _set_type(e, best_type(q, top_e, getattr(e, "_phrase", None)))
+                _set_type(e, best_type(q, top_e, phrase_of(sent, e)))
             elif e.type in tcol:
                 bt = best_type(q, cls)
                 if bt and q[tcol[bt]] - q[tcol[e.type]] >= prm.type_margin:
                     _set_type(e, bt)
                 elif (bonus := getattr(prm, "prior_bonus" if getattr(e, "_matched", False) else "default_bonus",
                                        99.0)) < 90 and not getattr(e, "_ruled", False):
-                    sc = type_score(q, getattr(e, "_phrase", None)) + np.log(
+                    sc = type_score(q, phrase_of(sent, e)) + np.log(
                         np.array([p[TYPE_CLASS[t]] for t in model.types]) + 1e-6)
                     sc[tcol[e.type]] += bonus
                     _set_type(e, model.types[int(np.argmax(sc))])
@@ -1124,7 +1129,8 @@ def _phrases(per_sentence, need: list[int], lex: Lexicon) -> list[str]:
     out = set()
     for k in need:
         sent, evs = per_sentence[k]
-        out.update(x[0]._phrase for x in evs if getattr(x[0], "_phrase", None))
+        out.update(trigger_phrase(sent.doc[x[0]._trigger_i]) for x in evs
+                   if getattr(x[0], "_trigger_i", None) is not None)
         if not evs:
             verb = _main_verb(sent, lex)
             if verb is not None:
@@ -1159,7 +1165,7 @@ def code_events(doc: Document, prior="default", probs=None) -> list[tuple[Event,
         e.__dict__.pop("_base_type", None)
         e.__dict__.pop("_clause", None)
         e.__dict__.pop("_matched", None)
-        e.__dict__.pop("_phrase", None)
+        e.__dict__.pop("_trigger_i", None)
         e.__dict__.pop("_ruled", None)
     return out
 
