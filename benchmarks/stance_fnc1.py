@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
 import time
@@ -138,32 +139,33 @@ def confusion_md(gold, pred) -> str:
     return "\n".join(lines)
 
 
-def claim_disjoint_split(seed: int = 0, share: float = 0.2):
-    """Split FNC-1 by claim instead of by body: no headline or body of a test claim is seen in training.
+def predict_via_cli(model, rows, reader: str) -> list[str]:
+    """Labels as a user gets them: the fitted model saved, the test pairs written as FNC-1 CSV files and
+    `storylens stance --model` run on them in a fresh process."""
+    import csv
+    import subprocess
+    import tempfile
 
-    Claims are the connected components of the related (headline, body) pairs; a seeded share of them is
-    held out. Pairs that mix a training claim with a test claim are dropped. This mimics the official
-    test set, whose claims are all new, better than the body split does.
-    """
-    import random
+    import joblib
 
-    rows = T.fnc_split("all")
-    find = T.claim_finder(rows)
-    claims = sorted({find(f"b:{i}") for _, i, _, _ in rows})
-    random.Random(seed).shuffle(claims)
-    n_bodies = {c: 0 for c in claims}
-    for c in {(find(f"b:{i}"), i) for _, i, _, _ in rows}:
-        n_bodies[c[0]] += 1
-    test, total, acc = set(), sum(n_bodies.values()), 0
-    for c in claims:
-        if acc >= share * total:
-            break
-        test.add(c)
-        acc += n_bodies[c]
-    side = lambda h, i: (find("h:" + h) in test, find(f"b:{i}") in test)  # noqa: E731
-    train_rows = [r for r in rows if side(r[0], r[1]) == (False, False)]
-    test_rows = [r for r in rows if side(r[0], r[1]) == (True, True)]
-    return train_rows, test_rows, len(claims), len(test)
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        joblib.dump(model, d / "model.joblib")
+        bodies = {i: b for _, i, b, _ in rows}
+        with open(d / "bodies.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["Body ID", "articleBody"])
+            w.writerows(bodies.items())
+        with open(d / "stances.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["Headline", "Body ID"])
+            w.writerows((h, i) for h, i, _, _ in rows)
+        env = dict(os.environ, STORYLENS_STANCE_READER=reader)
+        subprocess.run([str(Path(sys.executable).parent / "storylens"), "stance", "--bodies", str(d / "bodies.csv"),
+                        "--stances", str(d / "stances.csv"), "--out", str(d / "pred.csv"),
+                        "--model", str(d / "model.joblib")], check=True, env=env)
+        with open(d / "pred.csv", newline="", encoding="utf-8") as f:
+            return [r["Stance"] for r in csv.DictReader(f)]
 
 
 def main(argv=None):
@@ -177,13 +179,22 @@ def main(argv=None):
                          "training claims (one fold, or 5-fold out-of-fold predictions)")
     ap.add_argument("--arc", action="store_true", help="also train on the ARC training pairs")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/storylens_stance"))
+    ap.add_argument("--reader", default="off",
+                    help="stance reader ONNX trained on this split's training pairs only (scripts/"
+                         "train_stance_reader.py; reader_claimsplit.onnx for --claim-split), or off. The shipped "
+                         "reader saw every FNC-1 pair, so it is never used here by default")
+    ap.add_argument("--reader-oof", type=Path, help="out-of-fold reader probabilities over the training claims "
+                    "(oof.npz): the reader's share is chosen on them")
+    ap.add_argument("--in-process", action="store_true",
+                    help="predict in this process from cached features instead of through `storylens stance`")
     ap.add_argument("--claim-split", action="store_true",
                     help="split by claim (no test headline or body claim seen in training) instead of "
                          "training_ids/hold_out_ids")
     a = ap.parse_args(argv)
+    os.environ["STORYLENS_STANCE_READER"] = a.reader
 
     if a.claim_split:
-        train_rows, test_rows, n_claims, n_test = claim_disjoint_split()
+        train_rows, test_rows, n_claims, n_test = T.claim_disjoint_split()
         split_desc = (f"claim-disjoint split (seed 0): {n_test} of {n_claims} claims held out; train "
                       f"{len(train_rows)} pairs, test {len(test_rows)} pairs")
     else:
@@ -196,11 +207,17 @@ def main(argv=None):
     shared_heads = sum(h in seen_heads for h, _, _, _ in test_rows)
     t0 = time.time()
     model = T.train(train_rows + (T.arc_rows() if a.arc else []), a.cache, f"{tag}{a.arc}",
-                    meta={"data": "training_ids"}, select=a.select, stage2=a.stage2)
+                    meta={"data": "training_ids"}, select=a.select, stage2=a.stage2, reader_oof=a.reader_oof)
     emb = T.EmbCache(a.cache / "emb_cache.pkl")
     stats = (model.vectorizer, model.idf, model.avg_len)
     feats = T.featurise_rows(test_rows, stats, a.cache, f"test-under-{tag}{a.arc}", emb)
-    ours = model.labels_from_proba(model.proba_from_features([(h, b) for h, _, b, _ in test_rows], *feats))
+    if a.in_process:
+        test_pairs = [(h, b) for h, _, b, _ in test_rows]
+        reader = model.reader()
+        passages = stance.claim_passages(test_pairs, model.vectorizer, emb.d, reader.passage) if reader else None
+        ours = model.labels_from_proba(model.proba_from_features(test_pairs, *feats, passages=passages))
+    else:
+        ours = predict_via_cli(model, test_rows, a.reader)
     t_ours = time.time() - t0
     results = {"storylens two-stage (this repo)": ours}
     t_base = None
@@ -216,14 +233,20 @@ def main(argv=None):
         + (" --claim-split" if a.claim_split else "") + (" --arc" if a.arc else "")
         + (" --no-baseline" if a.no_baseline else "") + (f" --select {a.select}" if a.select != "none" else "")
         + (f" --stage2 {a.stage2}" if a.stage2 != "blend" else "")
+        + (" --in-process" if a.in_process else "") + (f" --reader {a.reader}" if a.reader != "off" else "") + (f" --reader-oof {a.reader_oof}" if a.reader_oof else "")
         + "`.", "",
         f"{split_desc}" + (" (+ ARC training pairs for storylens)" if a.arc else "")
         + f"; test labels {counts}. Both systems trained in this run on the same pairs.", "",
+        (f"Stance reader: {a.reader}, share {model.reader_weight}, `disagree` weight {model.disagree_weight} "
+         "(chosen on out-of-fold predictions inside the training claims)." if model.reader() else
+         "Stance reader: off."), "",
         table(results, gold), "",
         "Confusion matrix of the storylens model:", "", confusion_md(gold, ours), "",
         (f"{shared_heads} of {len(test_rows)} test pairs have a headline that also occurs in training."
          + ("" if a.claim_split else " The split is by body, not by claim, so the unseen FNC-1 test set, whose "
             "claims are all new, is harder than these figures suggest (see --claim-split).")), "",
+        ("Predictions from this process (cached features)." if a.in_process else
+         "Predictions through `storylens stance --model` (the fitted model saved; a fresh process)."), "",
         f"Time (2 shared CPU cores): storylens train+predict {t_ours:.0f}s (features cached in {a.cache} "
         "after the first run)" + (f"; baseline {t_base:.0f}s." if t_base else "."),
     ]

@@ -5,6 +5,8 @@ optionally ../shared/data/arc (ARC, FNC-1 format, user comments) as extra traini
 
     .venv/bin/python scripts/train_stance.py                    # all FNC-1 bodies -> src/storylens/data/stance/model.joblib
     .venv/bin/python scripts/train_stance.py --split train      # training_ids bodies only (for hold-out evaluation)
+    .venv/bin/python scripts/train_stance.py --reader-oof /tmp/reader/out/oof.npz   # the shipped model:
+        # also chooses the share of the stance reader (scripts/train_stance_reader.py) and of `disagree`
 
 CPU only. Sentence embeddings and pair features are cached under --cache (default /tmp/storylens_stance),
 so a second run with the same data only refits the trees.
@@ -119,6 +121,34 @@ def claim_components(rows) -> list[str]:
     always fall on the same side of a split."""
     find = claim_finder(rows)
     return [find(f"b:{i}") for _, i, _, _ in rows]
+
+
+def claim_disjoint_split(seed: int = 0, share: float = 0.2):
+    """Split FNC-1 by claim instead of by body: no headline or body of a test claim is seen in training.
+
+    Claims are the connected components of the related (headline, body) pairs; a seeded share of them is
+    held out. Pairs that mix a training claim with a test claim are dropped. This mimics the official
+    test set, whose claims are all new, better than the body split does.
+    """
+    import random
+
+    rows = fnc_split("all")
+    find = claim_finder(rows)
+    claims = sorted({find(f"b:{i}") for _, i, _, _ in rows})
+    random.Random(seed).shuffle(claims)
+    n_bodies = {c: 0 for c in claims}
+    for c in {(find(f"b:{i}"), i) for _, i, _, _ in rows}:
+        n_bodies[c[0]] += 1
+    test, total, acc = set(), sum(n_bodies.values()), 0
+    for c in claims:
+        if acc >= share * total:
+            break
+        test.add(c)
+        acc += n_bodies[c]
+    side = lambda h, i: (find("h:" + h) in test, find(f"b:{i}") in test)  # noqa: E731
+    train_rows = [r for r in rows if side(r[0], r[1]) == (False, False)]
+    test_rows = [r for r in rows if side(r[0], r[1]) == (True, True)]
+    return train_rows, test_rows, len(claims), len(test)
 
 
 # Class counts of the FNC-1 competition test set (all claims new, 73% unrelated). Validation splits by claim
@@ -251,13 +281,76 @@ def cv_select(rows, scal, hv, tv, stats, folds: int = 5) -> tuple[float, float, 
     return best[0], best[1], found
 
 
+READER_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0)
+
+
+def blend_cv_parts(rows, scal, hv, tv, stats, cache_dir: Path, tag: str, folds: int = 5):
+    """Out-of-fold (P(related), stage-2 probabilities) of the shipped recipe (BlendStage2) over the same
+    claim-disjoint folds as :func:`cv_parts`, cached by content."""
+    key = hashlib.sha1((FEATURE_VERSION + FIT_VERSION + "blendcv" + tag + str(len(rows)) + "".join(
+        f"{h}\x00{i}\x00{st}\x00" for h, i, _, st in rows)).encode()).hexdigest()[:16]
+    f = cache_dir / f"blendcv_{key}.npz"
+    if f.exists():
+        z = np.load(f)
+        return z["p_rel"], z["p3"]
+    comp = claim_components(rows)
+    fold = np.array([int(hashlib.sha1(c.encode()).hexdigest(), 16) % folds for c in comp])
+    pairs = [(h, b) for h, _, b, _ in rows]
+    labels = [r[3] for r in rows]
+    p_rel, p3 = np.zeros(len(rows)), np.zeros((len(rows), 3))
+    for k in range(folds):
+        t = time.time()
+        tr, va = np.where(fold != k)[0], np.where(fold == k)[0]
+        m = stance.fit_from_features([pairs[i] for i in tr], scal[tr], hv[tr], tv[tr], [labels[i] for i in tr],
+                                     *stats, stage2=stance.BlendStage2(0.5))
+        vp = [pairs[i] for i in va]
+        p_rel[va] = m.stage1.predict_proba(scal[va])[:, 1]
+        p3[va] = m.stage2.predict_proba([h for h, _ in vp], [b for _, b in vp], scal[va], hv[va], tv[va])
+        print(f"blend fold {k}: {len(va)} rows in {time.time() - t:.0f}s", file=sys.stderr)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.savez(f, p_rel=p_rel, p3=p3)
+    return p_rel, p3
+
+
+def reader_select(rows, scal, hv, tv, stats, oof: Path, cache_dir: Path, tag: str) -> tuple[float, float, list]:
+    """Share of the stance reader and decision weight of `disagree`, chosen on out-of-fold predictions over
+    5 claim-disjoint folds of ``rows``: the reader's come from ``oof`` (``scripts/train_stance_reader.py``
+    writes them over the same folds), stage 2's from :func:`blend_cv_parts`. Rows the reader did not read
+    (gold unrelated) keep stage 2's probabilities. Criterion: FNC score + macro-F1 at the test mix."""
+    p_rel, p3 = blend_cv_parts(rows, scal, hv, tv, stats, cache_dir, tag)
+    z = np.load(oof)
+    lookup = dict(zip(z["key"].tolist(), z["proba"]))
+    R = p3.copy()
+    have = 0
+    for j, (h, i, _, _) in enumerate(rows):
+        r = lookup.get(f"{h}\x00{i}")
+        if r is not None:
+            R[j], have = r, have + 1
+    print(f"reader out-of-fold probabilities for {have} of {len(rows)} rows", file=sys.stderr)
+    gold = [r[3] for r in rows]
+    m = stance.StanceModel(vectorizer=None, idf={}, avg_len=1.0, stage1=None, stage2=None)
+    found = []
+    for w in READER_WEIGHTS:
+        p = (1 - w) * p3 + w * R
+        P = np.column_stack([p * p_rel[:, None], 1.0 - p_rel])
+        for dw in DISAGREE_WEIGHTS:
+            m.disagree_weight = dw
+            cm = confusion(gold, m.labels_from_proba(P))
+            found.append((w, dw, *[round(float(x), 4) for x in
+                                   scores_from_confusion(cm) + scores_from_confusion(reweight(cm))]))
+            print("reader weight {} disagree weight {}: FNC {:.4f} macro-F1 {:.4f} disagree F1 {:.3f}; at the "
+                  "test mix FNC {:.4f} macro-F1 {:.4f} disagree F1 {:.3f}".format(*found[-1]), file=sys.stderr)
+    best = max(found, key=lambda r: (r[5] + r[6], -r[1]))
+    return best[0], best[1], found
+
+
 # Chosen by 5-fold claim-disjoint cross-validation (`benchmarks/stance_fnc1.py --claim-split --select cv` reruns it)
 # inside that split's training claims (the held-out claims play no part); see benchmarks/results/stance.md.
 DEFAULT_TEXT_WEIGHT, DEFAULT_DISAGREE_WEIGHT = 0.4, 2.5
 
 
 def train(rows, cache_dir: Path, tag: str, meta: dict | None = None, select: str = "none",
-          stage2: str = "blend") -> stance.StanceModel:
+          stage2: str = "blend", reader_oof: Path | None = None, reader_rows=None) -> stance.StanceModel:
     """``stage2``: "blend" is the shipped recipe (:class:`stance.BlendStage2`, text weight 0.5, no `disagree`
     weight); "general" is :class:`stance.GeneralStage2`, which is better inside the training claims but did
     not beat "blend" on the benchmark's held-out claims (benchmarks/results/stance.md).
@@ -273,6 +366,19 @@ def train(rows, cache_dir: Path, tag: str, meta: dict | None = None, select: str
         model = stance.fit_from_features([(h, b) for h, _, b, _ in rows], scal, hv, tv, [r[3] for r in rows],
                                          *stats, stage2=stance.BlendStage2(0.5), meta=meta)
         print(f"fitted in {time.time() - t:.0f}s", file=sys.stderr)
+        if reader_oof:
+            # the weights are chosen on the rows the reader's folds cover (the benchmark's training claims
+            # when the model is trained on all of FNC-1): features under those rows' own TF-IDF space
+            sel_rows = reader_rows if reader_rows is not None else rows
+            sel_stats = stats if reader_rows is None else stance.fit_text_stats(
+                list(dict.fromkeys([b for _, _, b, _ in sel_rows])) + list(dict.fromkeys([h for h, _, _, _ in sel_rows])))
+            sel = featurise_rows(sel_rows, sel_stats, cache_dir, tag if reader_rows is None else "claim" + "False", emb)
+            w, dw, found = reader_select(sel_rows, *sel, sel_stats, reader_oof, cache_dir, tag)
+            model.reader_weight, model.disagree_weight = w, dw
+            model.meta["reader_selection"] = {
+                "reader_weight": w, "disagree_weight": dw, "claim_disjoint_out_of_fold": found,
+                "columns": ["reader_weight", "disagree_weight", "fnc_score", "macro_f1", "disagree_f1",
+                            "fnc_score_test_mix", "macro_f1_test_mix", "disagree_f1_test_mix"]}
         return model
     weight, dis_weight = DEFAULT_TEXT_WEIGHT, DEFAULT_DISAGREE_WEIGHT
     if select != "none":
@@ -310,6 +416,9 @@ def main(argv=None):
                     help="stage-2 blend and disagree weights: the defaults chosen once by claim-disjoint "
                          "cross-validation (none), or chosen again on these rows' claims: one fold, or 5 folds")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/storylens_stance"))
+    ap.add_argument("--reader-oof", type=Path,
+                    help="out-of-fold stance-reader probabilities (scripts/train_stance_reader.py train writes "
+                         "oof.npz over the benchmark's training claims): choose the reader's share with them")
     a = ap.parse_args(argv)
     import joblib
 
@@ -318,7 +427,8 @@ def main(argv=None):
     meta = {"data": f"../shared/data/fnc1 ({a.split} bodies)" + (" + ../shared/data/arc train" if a.arc else ""),
             "pairs": len(rows), "stage2": a.stage2,
             "command": "python scripts/train_stance.py " + " ".join(argv or sys.argv[1:])}
-    model = train(rows, a.cache, f"{a.split}{a.arc}", meta, select=a.select, stage2=a.stage2)
+    model = train(rows, a.cache, f"{a.split}{a.arc}", meta, select=a.select, stage2=a.stage2,
+                  reader_oof=a.reader_oof, reader_rows=claim_disjoint_split()[0] if a.reader_oof else None)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, a.out, compress=3)
     print(json.dumps({**meta, "out": str(a.out), "bytes": a.out.stat().st_size,

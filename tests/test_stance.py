@@ -31,6 +31,14 @@ UNRELATED_BODY = (
     "Work is expected to start next month and last until the spring."
 )
 
+LYON = "The city of Lyon will ban cars from its historic centre next year"
+LYON_CONFIRMS = ("Lyon will ban cars from its historic centre from next year, the city council confirmed on Monday. "
+                 "The mayor said the ban on private cars in the old town had been approved by a large majority. "
+                 "Delivery vans will still be allowed in the mornings. The measure takes effect in January.")
+LYON_DENIES = ("Reports that Lyon will ban cars from its historic centre are false, the city council said on Monday. "
+               "The mayor denied that any ban on private cars in the old town was planned and called the story a "
+               "rumour. No such measure has been discussed, a spokesman said.")
+
 
 @pytest.fixture(scope="module")
 def model():
@@ -50,9 +58,17 @@ def test_sentences_and_lexicons():
     assert counts["refuting"] >= 2 and counts["hedging"] >= 1 and counts["negation"] >= 1
 
 
-def test_predict_hand_written_pairs(model):
+def test_predict_hand_written_pairs_without_the_reader(model, monkeypatch):
+    # The reader reads AGREEING_BODY as `disagree` (P 0.74): FNC-1's training claims include a debunked
+    # story about Pope Francis, and a fine-tuned encoder remembers topics. The feature model alone does not.
+    monkeypatch.setenv("STORYLENS_STANCE_READER", "off")
     pairs = [(CLAIM, UNRELATED_BODY), (CLAIM, REFUTING_BODY), (CLAIM, AGREEING_BODY)]
     assert stance.predict(pairs, model) == ["unrelated", "disagree", "agree"]
+
+
+def test_predict_hand_written_pairs_with_the_reader(model):
+    pairs = [(LYON, LYON_CONFIRMS), (LYON, LYON_DENIES), (LYON, UNRELATED_BODY)]
+    assert stance.predict(pairs, model) == ["agree", "disagree", "unrelated"]
 
 
 def test_predict_proba_rows(model):
@@ -126,3 +142,60 @@ def test_scores_reweighted_to_another_class_mix():
     fnc, _, f1_dis = T.scores_from_confusion(m)
     # agree: 5 x 1.0 + 5 x 0.25; disagree, discuss: 1.0 each; unrelated: 50 x 0.25, of a best of 12 + 25
     assert abs(fnc - (6.25 + 2 + 12.5) / 37) < 1e-9 and f1_dis == 1.0
+
+
+def test_claim_passage_is_the_lead_and_the_closest_sentences_in_order(model):
+    body = (
+        "Officials met in Geneva on Monday. "
+        "The weather was mild and the streets were quiet. "
+        "Trains ran on time across the country. "
+        "A bakery opened on the corner of the square. "
+        "The Vatican denied that Pope Francis had endorsed Donald Trump for president. "
+        "Tourists queued at the museum in the afternoon."
+    )
+    (passage,) = stance.claim_passages([(CLAIM, body)], model.vectorizer)
+    sents = stance.split_sentences(body)
+    kept = [s for s in sents if s in passage]
+    assert kept[0] == sents[0] and sents[4] in kept
+    assert len(kept) <= stance.TOP_K + 1
+    assert passage == " ".join(kept)   # the body's order, nothing else
+    (wider,) = stance.claim_passages([(CLAIM, body)], model.vectorizer, spec=(2, 1))
+    assert wider == " ".join([sents[0], sents[1], sents[4]])
+
+
+def test_reader_reads_the_passage_it_was_trained_on():
+    from storylens.compare import stance_reader
+
+    reader = stance_reader.load_reader(str(stance_reader.DEFAULT_READER))
+    # scripts/train_stance_reader.py writes the passage and token budget into the file's metadata
+    meta = reader.session.get_modelmeta().custom_metadata_map
+    assert reader.passage == (int(meta["passage_lead"]), int(meta["passage_closest"]))
+    assert reader.max_tokens == int(meta["max_tokens"])
+
+
+def test_reader_artefact_reads_pairs():
+    from storylens.compare import stance_reader
+
+    assert stance_reader.DEFAULT_READER.exists() and stance_reader.DEFAULT_READER.stat().st_size < 30_000_000
+    assert "scripts/train_stance_reader.py" in (stance.DATA_DIR / "README.md").read_text()
+    reader = stance_reader.load_reader(str(stance_reader.DEFAULT_READER))
+    # on the Pope pairs the reader reads both bodies as `disagree` (a remembered topic: see
+    # test_predict_hand_written_pairs_without_the_reader); on a topic FNC-1 does not hold it ranks them right
+    P = reader.predict_proba([LYON, LYON], [LYON_DENIES, LYON_CONFIRMS])
+    assert P.shape == (2, 3) and np.allclose(P.sum(1), 1.0)
+    assert P[0, 1] > P[1, 1] and P[1, 0] > P[0, 0]   # the denial reads more as disagree, the confirmation as agree
+    # a claim longer than the whole token budget still encodes (truncated on both sides)
+    assert reader.predict_proba([CLAIM * 40], [REFUTING_BODY]).shape == (1, 3)
+
+
+def test_reader_blends_into_stage_two_and_can_be_switched_off(model, monkeypatch):
+    assert model.reader_weight > 0
+    pairs = [(CLAIM, REFUTING_BODY), (CLAIM, UNRELATED_BODY)]
+    with_reader = model.predict_proba(pairs)
+    monkeypatch.setenv("STORYLENS_STANCE_READER", "off")
+    assert model.reader() is None
+    without = model.predict_proba(pairs)
+    assert np.allclose(with_reader.sum(1), 1.0) and np.allclose(without.sum(1), 1.0)
+    # P(unrelated) comes from stage 1 alone; the reader moves only the related classes of related pairs
+    assert np.allclose(with_reader[:, 3], without[:, 3])
+    assert not np.allclose(with_reader[0, :3], without[0, :3])

@@ -292,13 +292,32 @@ SCALAR_NAMES = (
 )
 
 
+def closest_sentences(h: _Text, b: _Body, k: int = TOP_K) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(TF-IDF cosine, MiniLM cosine) of each body sentence with the claim, and the indices of the
+    ``k`` sentences closest to it by their sum."""
+    sent_tcos = (b.sent_tfidf @ h.tfidf.T).toarray().ravel()
+    sent_ecos = b.sent_emb @ h.emb
+    return sent_tcos, sent_ecos, np.argsort(-(sent_ecos + sent_tcos))[:k]
+
+
+# (lead sentences, closest sentences) of a passage; a reader artefact says which it was trained on
+PASSAGE = (1, TOP_K)
+
+
+def claim_passage(h: _Text, b: _Body, spec: tuple[int, int] = PASSAGE) -> str:
+    """The part of the body the reader (storylens.compare.stance_reader) sees: the lead sentences and the
+    sentences closest to the claim, in the body's order. Bodies are long and their stance usually sits in
+    the lead or next to the claim's own words; one function serves training and prediction."""
+    lead, k = spec
+    _, _, top = closest_sentences(h, b, k)
+    keep = sorted({*range(min(lead, len(b.sents))), *(int(i) for i in top)})
+    return " ".join(b.sents[i] for i in keep)
+
+
 def pair_features(h: _Text, b: _Body, idf: dict, avg_len: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(scalar features, headline vector, top-sentence vector) for one pair."""
     tcos = float(h.tfidf.multiply(b.tfidf).sum())
-    sent_tcos = (b.sent_tfidf @ h.tfidf.T).toarray().ravel()
-    sent_ecos = b.sent_emb @ h.emb
-    score = sent_ecos + sent_tcos
-    top = np.argsort(-score)[:TOP_K]
+    sent_tcos, sent_ecos, top = closest_sentences(h, b)
     n = len(b.sents)
     lead_n = min(3, n)
     top_vec = b.sent_emb[top].mean(0)
@@ -348,13 +367,29 @@ def pair_features(h: _Text, b: _Body, idf: dict, avg_len: float) -> tuple[np.nda
     return scal, h.emb, top_vec
 
 
-def featurise(pairs: Sequence[tuple[str, str]], vectorizer, idf: dict, avg_len: float,
-              cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _analyse_pairs(pairs, vectorizer, cache) -> tuple[dict, dict]:
     heads = list(dict.fromkeys(h for h, _ in pairs))
     bodies = list(dict.fromkeys(b for _, b in pairs))
-    H = dict(zip(heads, analyse_headlines(heads, vectorizer, cache)))
-    B = dict(zip(bodies, analyse_bodies(bodies, vectorizer, cache)))
+    return (dict(zip(heads, analyse_headlines(heads, vectorizer, cache))),
+            dict(zip(bodies, analyse_bodies(bodies, vectorizer, cache))))
+
+
+def claim_passages(pairs: Sequence[tuple[str, str]], vectorizer, cache: dict | None = None,
+                   spec: tuple[int, int] = PASSAGE) -> list[str]:
+    """:func:`claim_passage` of each (claim, body) pair."""
+    H, B = _analyse_pairs(pairs, vectorizer, cache)
+    return [claim_passage(H[h], B[b], spec) for h, b in pairs]
+
+
+def featurise(pairs: Sequence[tuple[str, str]], vectorizer, idf: dict, avg_len: float,
+              cache: dict | None = None, passages: list | None = None,
+              passage_spec: tuple[int, int] = PASSAGE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(scalars, claim vectors, top-sentence vectors); ``passages``, when given, receives each pair's
+    :func:`claim_passage` from the same analysis."""
+    H, B = _analyse_pairs(pairs, vectorizer, cache)
     rows = [pair_features(H[h], B[b], idf, avg_len) for h, b in pairs]
+    if passages is not None:
+        passages.extend(claim_passage(H[h], B[b], passage_spec) for h, b in pairs)
     if not rows:
         return np.zeros((0, len(SCALAR_NAMES)), np.float32), np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
     return (np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows]), np.stack([r[2] for r in rows]))
@@ -534,6 +569,11 @@ class StanceModel:
     # class-balanced models still under-call it on new claims; probabilities are left as fitted so callers
     # that threshold P(disagree) themselves (compare/claims.py) keep their calibration.
     disagree_weight: float = 1.0
+    # share of the stance reader (compare/stance_reader.py, a cross-encoder over the claim and the passage
+    # closest to it) in the agree/disagree/discuss probabilities; 0 (older pickles) leaves stage 2 alone.
+    # The reader reads only pairs whose P(related) reaches `reader_min_related`: the others are unrelated.
+    reader_weight: float = 0.0
+    reader_min_related: float = 0.2
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> np.ndarray:
         """Rows follow :data:`LABELS` (agree, disagree, discuss, unrelated)."""
@@ -542,15 +582,25 @@ class StanceModel:
         # one body usually meets many claims: keep its pairs in one batch and its sentence vectors for the call
         order = sorted(range(len(pairs)), key=lambda i: pairs[i][1])
         cache: dict = {}
+        reader = self.reader()
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
             chunk = [pairs[i] for i in idx]
-            feats = featurise(chunk, self.vectorizer, self.idf, self.avg_len, cache)
-            out[idx] = self.proba_from_features(chunk, *feats)
+            passages: list | None = [] if reader is not None else None
+            feats = featurise(chunk, self.vectorizer, self.idf, self.avg_len, cache, passages=passages,
+                              passage_spec=reader.passage if reader is not None else PASSAGE)
+            out[idx] = self.proba_from_features(chunk, *feats, passages=passages)
         return out
 
+    def reader(self):
+        """The stance reader this model blends in, or None (no weight, no artefact, or switched off)."""
+        from .stance_reader import load_reader, reader_path
+
+        path = reader_path() if getattr(self, "reader_weight", 0.0) > 0 else None
+        return load_reader(str(path)) if path else None
+
     def proba_from_features(self, pairs: Sequence[tuple[str, str]], scal: np.ndarray, hv: np.ndarray,
-                            tv: np.ndarray) -> np.ndarray:
+                            tv: np.ndarray, passages: Sequence[str] | None = None) -> np.ndarray:
         if len(scal) == 0:
             return np.zeros((0, 4))
         # an artefact trained before the contradiction cues reads only the features it knows
@@ -561,6 +611,13 @@ class StanceModel:
         with one_openmp_thread():   # same probabilities; see one_openmp_thread
             p_rel = self.stage1.predict_proba(scal)[:, 1]
             p3 = self.stage2.predict_proba([h for h, _ in pairs], [b for _, b in pairs], scal, hv, tv)
+        reader = self.reader() if passages is not None else None
+        if reader is not None:
+            rows = np.where(p_rel >= self.reader_min_related)[0]
+            if len(rows):
+                w = self.reader_weight
+                p3[rows] = (1 - w) * p3[rows] + w * reader.predict_proba(
+                    [pairs[i][0] for i in rows], [passages[i] for i in rows])
         return np.column_stack([p3 * p_rel[:, None], 1.0 - p_rel])
 
     def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> list[str]:
