@@ -29,6 +29,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+# (lead sentences, closest sentences) of the reader's passage; a reader artefact says which it was trained on
+from .stance_reader import PASSAGE
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "stance"
 DEFAULT_MODEL = DATA_DIR / "model.joblib"
 
@@ -299,9 +302,6 @@ def closest_sentences(h: _Text, b: _Body, k: int = TOP_K) -> tuple[np.ndarray, n
     sent_ecos = b.sent_emb @ h.emb
     return sent_tcos, sent_ecos, np.argsort(-(sent_ecos + sent_tcos))[:k]
 
-
-# (lead sentences, closest sentences) of a passage; a reader artefact says which it was trained on
-PASSAGE = (1, TOP_K)
 
 
 def claim_passage(h: _Text, b: _Body, spec: tuple[int, int] = PASSAGE) -> str:

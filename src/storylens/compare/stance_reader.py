@@ -25,6 +25,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "stance"
 DEFAULT_READER = DATA_DIR / "reader.onnx"
 MAX_TOKENS = 192      # claim + passage (the passage is truncated first), unless the artefact says otherwise
 BATCH_TOKENS = 8192   # padded tokens per session call: bounds the attention's working memory
+# (lead sentences, closest sentences) of the passage (stance.claim_passage) a file without metadata reads
+PASSAGE = (1, 3)
 
 
 def reader_path() -> Path | None:
@@ -53,8 +55,6 @@ class Reader:
     def __init__(self, path: str | Path):
         from ..embeddings import _session, _tokenizer, default_tokenizer_path
         from tokenizers import Tokenizer
-
-        from .stance import PASSAGE
 
         self.session = _session(str(path))
         # a private tokenizer: its truncation differs from the shared encoder's
