@@ -12,6 +12,9 @@ Two stages over features computed here:
    :class:`GeneralStage2` is the alternative built for new claims (only words seen with many training
    claims, trees over the scalars and projected MiniLM interactions, a `disagree` decision weight); it did
    better inside the training claims but not on the benchmark's held-out claims, so it is not shipped.
+   On pairs called related, stage 2's probabilities are averaged with the stance reader's
+   (:mod:`storylens.compare.stance_reader`, a fine-tuned cross-encoder over the claim and :func:`claim_passage`;
+   ``StanceModel.reader_weight``), and `disagree` has a decision weight (``StanceModel.disagree_weight``).
 
 The trained artefact (``data/stance/model.joblib``) is rebuilt by ``scripts/train_stance.py``; the same
 feature code runs at training and at prediction time so the two cannot drift apart.
@@ -301,7 +304,6 @@ def closest_sentences(h: _Text, b: _Body, k: int = TOP_K) -> tuple[np.ndarray, n
     sent_tcos = (b.sent_tfidf @ h.tfidf.T).toarray().ravel()
     sent_ecos = b.sent_emb @ h.emb
     return sent_tcos, sent_ecos, np.argsort(-(sent_ecos + sent_tcos))[:k]
-
 
 
 def claim_passage(h: _Text, b: _Body, spec: tuple[int, int] = PASSAGE) -> str:
