@@ -72,12 +72,12 @@ class Reader:
         order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
         s = 0
         while s < len(order):
-            width = len(encs[order[s]].ids)
+            # rows of similar length (sorted), as many as fit the token budget once padded to the longest
             e = s + 1
             while e < len(order) and (e - s + 1) * len(encs[order[e]].ids) <= BATCH_TOKENS:
                 e += 1
             rows = order[s:e]
-            width = max(len(encs[i].ids) for i in rows)
+            width = len(encs[rows[-1]].ids)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask, types = np.zeros_like(ids), np.zeros_like(ids)
             for r, i in enumerate(rows):
