@@ -196,10 +196,15 @@ TEXT_WEIGHTS = (0.4, 0.5, 0.6, 0.7)
 DISAGREE_WEIGHTS = (1.0, 1.5, 2.0, 2.5, 3.0)
 
 
+def claim_folds(rows, folds: int = 5) -> np.ndarray:
+    """A fold per row: its claim (connected component) hashed into ``folds`` parts, so a claim's rows share
+    a fold whatever else is in ``rows``."""
+    return np.array([int(hashlib.sha1(c.encode()).hexdigest(), 16) % folds for c in claim_components(rows)])
+
+
 def inner_claim_split(rows) -> tuple[np.ndarray, np.ndarray]:
-    """Claims (connected components) hashed into 5 parts; part 0 is the validation part."""
-    comp = claim_components(rows)
-    held = np.array([int(hashlib.sha1(c.encode()).hexdigest(), 16) % 5 == 0 for c in comp])
+    """Claims hashed into 5 parts (:func:`claim_folds`); part 0 is the validation part."""
+    held = claim_folds(rows) == 0
     return np.where(~held)[0], np.where(held)[0]
 
 
@@ -234,32 +239,39 @@ def select_stage2(rows, scal, hv, tv, stats) -> tuple[float, float, list]:
     return best[0], best[1], found
 
 
-def cv_parts(rows, scal, hv, tv, stats, folds: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Out-of-fold (P(related), text-model, trees) probabilities over ``folds`` claim-disjoint folds of the
-    rows (claims hashed into ``folds`` parts): every row is predicted by a model that never saw its claim."""
+def claim_fold_models(rows, scal, hv, tv, stats, new_stage2, folds: int = 5, groups: bool = False):
+    """For each of ``folds`` claim-disjoint folds of the rows (claims hashed into ``folds`` parts): the fold's
+    row indices, their (claim, body) pairs and a model fitted on the other folds, so every row is predicted
+    by a model that never saw its claim. ``groups``: hand the stage-2 model each row's claim."""
     comp = claim_components(rows)
-    fold = np.array([int(hashlib.sha1(c.encode()).hexdigest(), 16) % folds for c in comp])
+    fold = claim_folds(rows, folds)
     pairs = [(h, b) for h, _, b, _ in rows]
     labels = [r[3] for r in rows]
-    p_rel, pt, pr = np.zeros(len(rows)), np.zeros((len(rows), 3)), np.zeros((len(rows), 3))
     for k in range(folds):
         t = time.time()
         tr, va = np.where(fold != k)[0], np.where(fold == k)[0]
         m = stance.fit_from_features([pairs[i] for i in tr], scal[tr], hv[tr], tv[tr], [labels[i] for i in tr],
-                                     *stats, stage2=stance.GeneralStage2(), groups=[comp[i] for i in tr])
-        vp = [pairs[i] for i in va]
+                                     *stats, stage2=new_stage2(), groups=[comp[i] for i in tr] if groups else None)
+        yield va, [pairs[i] for i in va], m
+        print(f"fold {k}: {len(va)} rows in {time.time() - t:.0f}s", file=sys.stderr)
+
+
+def cv_parts(rows, scal, hv, tv, stats, folds: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Out-of-fold (P(related), text-model, trees) probabilities of :class:`stance.GeneralStage2`
+    (:func:`claim_fold_models`)."""
+    p_rel, pt, pr = np.zeros(len(rows)), np.zeros((len(rows), 3)), np.zeros((len(rows), 3))
+    for va, vp, m in claim_fold_models(rows, scal, hv, tv, stats, stance.GeneralStage2, folds, groups=True):
         p_rel[va] = m.stage1.predict_proba(scal[va])[:, 1]
         pt[va], pr[va] = m.stage2.parts([h for h, _ in vp], [b for _, b in vp], scal[va], hv[va], tv[va])
-        print(f"fold {k}: {len(va)} rows in {time.time() - t:.0f}s", file=sys.stderr)
     return p_rel, pt, pr
 
 
-def grid_from_parts(gold, p_rel, pt, pr) -> list[tuple]:
-    """(text weight, disagree weight, raw FNC / macro-F1 / disagree F1, the same at the test mix) per setting."""
+def weight_grid(gold, p_rel, blends) -> list[tuple]:
+    """(weight, disagree weight, raw FNC / macro-F1 / disagree F1, the same at the test mix) for each
+    (weight, stage-2 probabilities) in ``blends`` and each `disagree` weight."""
     m = stance.StanceModel(vectorizer=None, idf={}, avg_len=1.0, stage1=None, stage2=None)
     found = []
-    for w in TEXT_WEIGHTS:
-        p3 = w * pt + (1 - w) * pr
+    for w, p3 in blends:
         P = np.column_stack([p3 * p_rel[:, None], 1.0 - p_rel])
         for dw in DISAGREE_WEIGHTS:
             m.disagree_weight = dw
@@ -267,6 +279,11 @@ def grid_from_parts(gold, p_rel, pt, pr) -> list[tuple]:
             found.append((w, dw, *[round(float(x), 4) for x in
                                    scores_from_confusion(cm) + scores_from_confusion(reweight(cm))]))
     return found
+
+
+def grid_from_parts(gold, p_rel, pt, pr) -> list[tuple]:
+    """:func:`weight_grid` over the text model's weight in GeneralStage2."""
+    return weight_grid(gold, p_rel, ((w, w * pt + (1 - w) * pr) for w in TEXT_WEIGHTS))
 
 
 def cv_select(rows, scal, hv, tv, stats, folds: int = 5) -> tuple[float, float, list]:
@@ -293,20 +310,10 @@ def blend_cv_parts(rows, scal, hv, tv, stats, cache_dir: Path, tag: str, folds: 
     if f.exists():
         z = np.load(f)
         return z["p_rel"], z["p3"]
-    comp = claim_components(rows)
-    fold = np.array([int(hashlib.sha1(c.encode()).hexdigest(), 16) % folds for c in comp])
-    pairs = [(h, b) for h, _, b, _ in rows]
-    labels = [r[3] for r in rows]
     p_rel, p3 = np.zeros(len(rows)), np.zeros((len(rows), 3))
-    for k in range(folds):
-        t = time.time()
-        tr, va = np.where(fold != k)[0], np.where(fold == k)[0]
-        m = stance.fit_from_features([pairs[i] for i in tr], scal[tr], hv[tr], tv[tr], [labels[i] for i in tr],
-                                     *stats, stage2=stance.BlendStage2(0.5))
-        vp = [pairs[i] for i in va]
+    for va, vp, m in claim_fold_models(rows, scal, hv, tv, stats, lambda: stance.BlendStage2(0.5), folds):
         p_rel[va] = m.stage1.predict_proba(scal[va])[:, 1]
         p3[va] = m.stage2.predict_proba([h for h, _ in vp], [b for _, b in vp], scal[va], hv[va], tv[va])
-        print(f"blend fold {k}: {len(va)} rows in {time.time() - t:.0f}s", file=sys.stderr)
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.savez(f, p_rel=p_rel, p3=p3)
     return p_rel, p3
@@ -327,19 +334,10 @@ def reader_select(rows, scal, hv, tv, stats, oof: Path, cache_dir: Path, tag: st
         if r is not None:
             R[j], have = r, have + 1
     print(f"reader out-of-fold probabilities for {have} of {len(rows)} rows", file=sys.stderr)
-    gold = [r[3] for r in rows]
-    m = stance.StanceModel(vectorizer=None, idf={}, avg_len=1.0, stage1=None, stage2=None)
-    found = []
-    for w in READER_WEIGHTS:
-        p = (1 - w) * p3 + w * R
-        P = np.column_stack([p * p_rel[:, None], 1.0 - p_rel])
-        for dw in DISAGREE_WEIGHTS:
-            m.disagree_weight = dw
-            cm = confusion(gold, m.labels_from_proba(P))
-            found.append((w, dw, *[round(float(x), 4) for x in
-                                   scores_from_confusion(cm) + scores_from_confusion(reweight(cm))]))
-            print("reader weight {} disagree weight {}: FNC {:.4f} macro-F1 {:.4f} disagree F1 {:.3f}; at the "
-                  "test mix FNC {:.4f} macro-F1 {:.4f} disagree F1 {:.3f}".format(*found[-1]), file=sys.stderr)
+    found = weight_grid([r[3] for r in rows], p_rel, ((w, (1 - w) * p3 + w * R) for w in READER_WEIGHTS))
+    for r in found:
+        print("reader weight {} disagree weight {}: FNC {:.4f} macro-F1 {:.4f} disagree F1 {:.3f}; at the "
+              "test mix FNC {:.4f} macro-F1 {:.4f} disagree F1 {:.3f}".format(*r), file=sys.stderr)
     best = max(found, key=lambda r: (r[5] + r[6], -r[1]))
     return best[0], best[1], found
 

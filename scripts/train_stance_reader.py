@@ -22,7 +22,6 @@ onnxruntime's dynamic quantisation, as the product's encoder is.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -66,9 +65,7 @@ def prepare(out: Path, lead: int = 1, closest: int = 3, max_tokens: int = 192) -
         return rel, encs
 
     # the benchmark's training claims: inner folds by claim, as scripts/train_stance.py's selection does
-    comp = T.claim_components(bench_train)
-    fold_of = {r: int(hashlib.sha1(c.encode()).hexdigest(), 16) % FOLDS for r, c in zip(
-        [(h, i) for h, i, _, _ in bench_train], comp)}
+    fold_of = dict(zip([(h, i) for h, i, _, _ in bench_train], T.claim_folds(bench_train, FOLDS).tolist()))
     parts = {}
     for name, rows, stats_rows in (("claimsplit_train", bench_train, bench_train),
                                    ("claimsplit_test", bench_test, bench_train),
