@@ -208,10 +208,10 @@ def main(argv=None):
     t0 = time.time()
     model = T.train(train_rows + (T.arc_rows() if a.arc else []), a.cache, f"{tag}{a.arc}",
                     meta={"data": "training_ids"}, select=a.select, stage2=a.stage2, reader_oof=a.reader_oof)
-    emb = T.EmbCache(a.cache / "emb_cache.pkl")
-    stats = (model.vectorizer, model.idf, model.avg_len)
-    feats = T.featurise_rows(test_rows, stats, a.cache, f"test-under-{tag}{a.arc}", emb)
     if a.in_process:
+        emb = T.EmbCache(a.cache / "emb_cache.pkl")
+        stats = (model.vectorizer, model.idf, model.avg_len)
+        feats = T.featurise_rows(test_rows, stats, a.cache, f"test-under-{tag}{a.arc}", emb)
         test_pairs = [(h, b) for h, _, b, _ in test_rows]
         reader = model.reader()
         passages = stance.claim_passages(test_pairs, model.vectorizer, emb.d, reader.passage) if reader else None
